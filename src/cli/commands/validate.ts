@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { loadDesired } from '../../config/load.js';
+import { formatProblem, sortProblems } from '../../config/problems.js';
+import { ExitCode } from '../../errors.js';
+import { KINDS } from '../../model/kind.js';
+import { SPECS } from '../../model/kinds/index.js';
+import type { Context } from '../context.js';
+
+export function registerValidate(program: Command, ctx: Context): void {
+  program
+    .command('validate')
+    .description('check config files against the schema and against each other, without touching any portal')
+    .argument('<paths...>', 'YAML files or directories (read recursively for *.yaml and *.yml)')
+    .addHelpText(
+      'after',
+      '\nPrints every problem as FILE:LINE:COL: message and exits 1, or a one-line summary and exits 0.\n' +
+        'References into a section no file declares (e.g. applications without products) are warnings.\n',
+    )
+    .action(async (paths: string[]) => {
+      const { desired, problems } = await loadDesired(paths, { env: ctx.io.env });
+      for (const problem of sortProblems(problems)) ctx.io.stderr(formatProblem(problem) + '\n');
+      if (!desired) {
+        const errors = problems.filter((p) => p.severity === 'error').length;
+        ctx.io.stderr(`invalid: ${errors} ${errors === 1 ? 'error' : 'errors'}\n`);
+        ctx.exitCode = ExitCode.error;
+        return;
+      }
+      const counts = desired.state.counts();
+      const parts = KINDS.map((k) => plural(counts[k], SPECS[k].noun));
+      const files = plural(desired.files.length, 'file');
+      ctx.io.stdout(`valid: ${parts.join(', ')} (${files}, namespace ${desired.namespace})\n`);
+    });
+}
+
+function plural(n: number, noun: string): string {
+  if (n === 1) return `1 ${noun}`;
+  return `${n} ${noun.endsWith('y') && !noun.endsWith('ey') ? noun.slice(0, -1) + 'ies' : noun + 's'}`;
+}

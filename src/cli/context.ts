@@ -1,0 +1,8 @@
+import type { ExitCode } from '../errors.js';
+import type { Io } from './io.js';
+
+/** What every command gets: its I/O and the exit code it sets. */
+export interface Context {
+  io: Io;
+  exitCode: ExitCode;
+}

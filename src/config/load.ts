@@ -1,0 +1,77 @@
+import type { PortalctlConfig } from '../types/config.js';
+import type { State } from '../model/state.js';
+import type { DesiredState } from '../model/state.js';
+import { buildDesired, type ValidDocument } from './desired.js';
+import { substituteEnv } from './env.js';
+import { findConfigFiles } from './files.js';
+import { parseConfigText, type DataPath } from './parse.js';
+import { error, type Problem } from './problems.js';
+import { readConfigFile } from './read.js';
+import { validateConfigData } from './schema.js';
+import { checkSemantics } from './semantics.js';
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Live state to resolve references into sections the files do not declare (plan, apply). */
+  outside?: State;
+}
+
+export interface LoadResult {
+  /** Present when no error was found (warnings may still be). */
+  desired?: DesiredState;
+  problems: Problem[];
+}
+
+/**
+ * Reads PATHS into one desired state: find the files, read and parse each, substitute environment
+ * values, validate against the schema, merge, then check references and registration rules.
+ * Every problem found along the way is returned, not just the first.
+ */
+export async function loadDesired(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
+  const env = options.env ?? process.env;
+  const { files, problems } = await findConfigFiles(paths);
+  const valid: ValidDocument[] = [];
+  const secretValues = new Set<string>();
+
+  const texts = await Promise.all(files.map((file) => readConfigFile(file)));
+  files.forEach((file, i) => {
+    const read = texts[i]!;
+    if (!read.ok) {
+      problems.push(read.problem);
+      return;
+    }
+    const parsed = parseConfigText(file, read.text);
+    problems.push(...parsed.problems);
+    for (const doc of parsed.documents) {
+      const substitution = substituteEnv(doc.data, env);
+      for (const value of substitution.secretValues) secretValues.add(value);
+      for (const p of substitution.problems) problems.push(error(p.message, doc.locate(p.path)));
+
+      const secret = new Set(substitution.secretPaths.map(pathKey));
+      const schemaProblems = validateConfigData(doc.data, (path) => secret.has(pathKey(path)));
+      for (const p of schemaProblems) problems.push(error(p.message, doc.locate(p.path, p.atKey)));
+      if (schemaProblems.length === 0 && substitution.problems.length === 0) valid.push({ doc, config: doc.data as PortalctlConfig, secretPaths: substitution.secretPaths });
+    }
+  });
+
+  // Merge and cross-checks only on a clean read: a broken file would cause a cascade of false reports.
+  if (problems.some((p) => p.severity === 'error')) return { problems };
+
+  const parts = buildDesired(valid);
+  problems.push(...parts.problems);
+  const desired: DesiredState = {
+    state: parts.state,
+    namespace: parts.namespace?.value ?? 'default',
+    sections: parts.sections,
+    secretValues,
+    files,
+  };
+  if (parts.portal) desired.portal = parts.portal.value;
+  problems.push(...checkSemantics(desired, options.outside));
+
+  return problems.some((p) => p.severity === 'error') ? { problems } : { desired, problems };
+}
+
+function pathKey(path: DataPath): string {
+  return path.map(String).join('\u0000');
+}

@@ -1,0 +1,144 @@
+import type { Kind, Reference } from '../model/kind.js';
+import { SPECS, specOf } from '../model/kinds/index.js';
+import type { AnyResource, Resource } from '../model/resource.js';
+import type { State } from '../model/state.js';
+import type { DesiredState } from '../model/state.js';
+import { error, formatPos, warning, type Problem } from './problems.js';
+import { didYouMean } from './suggest.js';
+
+/**
+ * Checks what the schema cannot: references to unknown objects, registrations the versions'
+ * settings make impossible, and credentials an application's strategy cannot hold. Each problem
+ * names every place involved.
+ *
+ * A reference into a section the files do not declare cannot be checked offline: it is looked up in
+ * `outside` (the live state, when planning) or, without one, reported as a warning.
+ */
+export function checkSemantics(desired: DesiredState, outside?: State): Problem[] {
+  const problems: Problem[] = [];
+  const { state } = desired;
+
+  const lookup = (target: string): AnyResource | undefined => state.get(target) ?? outside?.get(target);
+  const managed = (kind: Kind) => desired.sections.has(specOf(kind).section);
+
+  for (const resource of state.all()) {
+    for (const ref of specOf(resource.kind).references(resource.attrs as never)) {
+      if (lookup(ref.address)) continue;
+      const targetKind = ref.address.slice(0, ref.address.indexOf('.')) as Kind;
+      if (!managed(targetKind) && !outside) {
+        problems.push(
+          warning(
+            `${describeRef(ref)} is not checked: no file given declares ${specOf(targetKind).section}`,
+            resource.source,
+          ),
+        );
+      } else {
+        problems.push(error(unknownRef(desired, outside, ref, targetKind), resource.source));
+      }
+    }
+  }
+
+  for (const reg of state.ofKind('registration')) {
+    const version = lookup(`product_version.${reg.attrs.product}/${reg.attrs.version}`) as Resource<'product_version'> | undefined;
+    if (!version) continue;
+    const settings = version.attrs.registration;
+    const where = version.source ? ` (${formatPos(version.source)})` : '';
+    if (!settings?.enabled) {
+      problems.push(error(`cannot register to ${version.key}: registration is disabled on that version${where}`, reg.source));
+    } else if (reg.attrs.status === 'pending' && settings.auto_approve) {
+      problems.push(
+        error(`status "pending" is impossible: ${version.key} auto-approves registrations${where}; remove the status or turn auto_approve off`, reg.source),
+      );
+    }
+  }
+
+  problems.push(...checkApplicationStrategies(state, lookup));
+  return problems;
+}
+
+/** The application's strategy agrees with the versions it registers to, and can hold its credentials. */
+function checkApplicationStrategies(state: State, lookup: (address: string) => AnyResource | undefined): Problem[] {
+  const problems: Problem[] = [];
+  const registrationsOf = groupByApplication(state.ofKind('registration'));
+  const credentialsOf = groupByApplication(state.ofKind('credential'));
+
+  for (const app of state.ofKind('application')) {
+    // The strategy each registered version requires, with the registration that brings it in.
+    const required = new Map<string, Resource<'registration'>>();
+    for (const reg of registrationsOf.get(app.key) ?? []) {
+      const version = lookup(`product_version.${reg.attrs.product}/${reg.attrs.version}`) as Resource<'product_version'> | undefined;
+      const strategy = version?.attrs.registration?.enabled ? version.attrs.registration.auth_strategy : undefined;
+      if (strategy !== undefined && !required.has(strategy)) required.set(strategy, reg);
+    }
+
+    let strategy = app.attrs.auth_strategy;
+    if (strategy !== undefined) {
+      for (const [other, reg] of required) {
+        if (other !== strategy) {
+          problems.push(
+            error(
+              `application "${app.key}" uses auth strategy "${strategy}" (${formatPos(app.source!)}), but ${reg.attrs.product}/${reg.attrs.version} requires "${other}"`,
+              reg.source,
+            ),
+          );
+        }
+      }
+    } else if (required.size > 1) {
+      const list = [...required].map(([s, reg]) => `"${s}" (${reg.attrs.product}/${reg.attrs.version}, ${formatPos(reg.source!)})`);
+      problems.push(error(`application "${app.key}" registers to versions with different auth strategies: ${list.join(', ')}`, app.source));
+    } else {
+      strategy = required.keys().next().value;
+    }
+
+    const strategyResource = strategy === undefined ? undefined : (lookup(`auth_strategy.${strategy}`) as Resource<'auth_strategy'> | undefined);
+    if (strategyResource && strategyResource.attrs.type !== 'key_auth') {
+      for (const cred of credentialsOf.get(app.key) ?? []) {
+        problems.push(
+          error(
+            `credential "${cred.attrs.name}": application "${app.key}" uses ${strategyResource.attrs.type} strategy "${strategy}", which issues no key-auth credentials`,
+            cred.source,
+          ),
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+function groupByApplication<K extends 'registration' | 'credential'>(resources: readonly Resource<K>[]): Map<string, Resource<K>[]> {
+  const groups = new Map<string, Resource<K>[]>();
+  for (const r of resources) {
+    const list = groups.get(r.attrs.application);
+    if (list) list.push(r);
+    else groups.set(r.attrs.application, [r]);
+  }
+  return groups;
+}
+
+function describeRef(ref: Reference): string {
+  const [kind, key] = splitAddress(ref.address);
+  return `${specOf(kind).noun} "${key}"`;
+}
+
+function unknownRef(desired: DesiredState, outside: State | undefined, ref: Reference, kind: Kind): string {
+  const [, key] = splitAddress(ref.address);
+  const known = (k: Kind) => [
+    ...desired.state.ofKind(k).map((r) => r.key),
+    ...(outside ? outside.ofKind(k).map((r) => r.key) : []),
+  ];
+  if (kind === 'product_version') {
+    const [product, version] = key.split('/') as [string, string];
+    const productKnown = desired.state.has(`product.${product}`) || outside?.has(`product.${product}`);
+    if (!productKnown) return `unknown product "${product}"${didYouMean(product, known('product'))}`;
+    const versions = known('product_version')
+      .filter((k) => k.startsWith(`${product}/`))
+      .map((k) => k.slice(product.length + 1));
+    return `unknown version "${version}" of product "${product}"${didYouMean(version, versions)}`;
+  }
+  return `unknown ${SPECS[kind].noun} "${key}"${didYouMean(key, known(kind))}`;
+}
+
+function splitAddress(addr: string): [Kind, string] {
+  const dot = addr.indexOf('.');
+  return [addr.slice(0, dot) as Kind, addr.slice(dot + 1)];
+}

@@ -1,0 +1,11 @@
+import { address, type KindSpec } from '../kind.js';
+
+export const credential: KindSpec<'credential'> = {
+  kind: 'credential',
+  noun: 'credential',
+  section: 'applications',
+  parent: 'application',
+  key: (a) => `${a.application}/${a.name}`,
+  references: (a) => [{ address: address('application', a.application), field: 'application' }],
+  withDefaults: (a) => ({ ...a }),
+};
