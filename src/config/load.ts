@@ -48,8 +48,12 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
       for (const p of substitution.problems) problems.push(error(p.message, doc.locate(p.path)));
 
       const secret = new Set(substitution.secretPaths.map(pathKey));
+      const unset = new Set(substitution.problems.map((p) => pathKey(p.path)));
       const schemaProblems = validateConfigData(doc.data, (path) => secret.has(pathKey(path)));
-      for (const p of schemaProblems) problems.push(error(p.message, doc.locate(p.path, p.atKey)));
+      for (const p of schemaProblems) {
+        // A value whose substitution failed was already reported; its emptiness is no news.
+        if (!unset.has(pathKey(p.path))) problems.push(error(p.message, doc.locate(p.path, p.atKey)));
+      }
       if (schemaProblems.length === 0 && substitution.problems.length === 0) valid.push({ doc, config: doc.data as PortalctlConfig, secretPaths: substitution.secretPaths });
     }
   });

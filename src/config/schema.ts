@@ -80,11 +80,11 @@ function describe(e: ErrorObject, isSecret: (path: DataPath) => boolean): Schema
   const at = (message: string, atKey = false): SchemaProblem => ({ path, atKey, message });
 
   // A label key (propertyNames) error: ajv names the key in propertyName and points at the map.
+  if (e.keyword === 'propertyNames') return undefined; // the nested error, below, names the key
   if (e.propertyName !== undefined) {
-    if (e.keyword === 'propertyNames') return undefined; // the nested error says it better
     const keyPath = [...path, e.propertyName];
-    const rule = e.keyword === 'pattern' ? PATTERN_WORDS[String(e.params.pattern)] : e.message;
-    return { path: keyPath, atKey: true, message: `label key ${JSON.stringify(e.propertyName)} is not allowed: ${rule}` };
+    const rule = e.keyword === 'pattern' ? `use ${PATTERN_WORDS[String(e.params.pattern)]}` : e.message;
+    return { path: keyPath, atKey: true, message: `label key ${JSON.stringify(e.propertyName)} is not valid: ${rule}` };
   }
 
   switch (e.keyword) {
@@ -92,12 +92,12 @@ function describe(e: ErrorObject, isSecret: (path: DataPath) => boolean): Schema
       return undefined; // the error of the `then` branch names what is missing
     case 'required': {
       const missing = String(e.params.missingProperty);
-      return at(`missing required field "${missing}"`);
+      return at(`missing required field "${missing}"${path.length ? ` in ${dotted(path)}` : ''}`);
     }
     case 'additionalProperties': {
       const extra = String(e.params.additionalProperty);
       const allowed = Object.keys((e.parentSchema?.properties as object | undefined) ?? {});
-      const where = path.length === 0 ? ' at the top level' : ` in ${field}`;
+      const where = path.length === 0 ? ' at the top level' : ` in ${dotted(path)}`;
       return {
         path: [...path, extra],
         atKey: true,
@@ -112,7 +112,7 @@ function describe(e: ErrorObject, isSecret: (path: DataPath) => boolean): Schema
     case 'discriminator': {
       const tag = String(e.params.tag);
       const value = (e.data as Record<string, unknown> | null)?.[tag];
-      if (value === undefined) return at(`missing required field "${tag}"`);
+      if (value === undefined) return at(`missing required field "${tag}" in ${dotted(path)}`);
       const allowed = discriminatorValues(e.parentSchema, tag);
       const hint = typeof value === 'string' && !isSecret([...path, tag]) ? didYouMean(value, allowed) : '';
       return {
@@ -158,6 +158,11 @@ interface SchemaNode {
   oneOf?: SchemaNode[];
   enum?: unknown[];
   properties?: Record<string, SchemaNode>;
+}
+
+/** `products[0].versions[1]`: a data path as a config author reads it. */
+export function dotted(path: DataPath): string {
+  return path.map((s, i) => (typeof s === 'number' || /^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
 
 function article(type: string): string {
