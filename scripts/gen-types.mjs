@@ -10,6 +10,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** schema file → generated file */
 export const TARGETS = [
   { schema: 'schemas/portalctl.schema.json', out: 'src/types/config.ts' },
+  { schema: 'schemas/plan.schema.json', out: 'src/types/plan.ts' },
 ];
 
 const BANNER =

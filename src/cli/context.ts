@@ -5,4 +5,6 @@ import type { Io } from './io.js';
 export interface Context {
   io: Io;
   exitCode: ExitCode;
+  /** --no-color was given (read from the program's options before any command runs). */
+  noColor: boolean;
 }

@@ -1,5 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import { ExitCode, UserError } from '../errors.js';
+import { ConfigError, ExitCode, UserError } from '../errors.js';
+import { reportProblems } from './report-problems.js';
+import { registerApply } from './commands/apply.js';
+import { registerPlan } from './commands/plan.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
 import type { Context } from './context.js';
@@ -24,7 +27,12 @@ function buildProgram(ctx: Context): Command {
       '\nExit codes: 0 success (no changes with --detailed-exitcode), 1 error, 2 changes present\n' +
         '(plan --detailed-exitcode), 3 refused on purpose (stale plan, deletion guard, lock held).',
     );
+  program.hook('preAction', () => {
+    ctx.noColor = program.opts<{ color: boolean }>().color === false;
+  });
   registerValidate(program, ctx);
+  registerPlan(program, ctx);
+  registerApply(program, ctx);
   registerSchema(program, ctx);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;
@@ -36,7 +44,7 @@ function buildProgram(ctx: Context): Command {
  * only under --debug.
  */
 export async function run(argv: readonly string[], io: Io = processIo()): Promise<ExitCode> {
-  const ctx: Context = { io, exitCode: ExitCode.ok };
+  const ctx: Context = { io, exitCode: ExitCode.ok, noColor: false };
   const program = buildProgram(ctx);
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -45,6 +53,10 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     if (cause instanceof CommanderError) {
       // Help and version end with code 0; usage errors were printed by commander already.
       return cause.exitCode === 0 ? ExitCode.ok : ExitCode.error;
+    }
+    if (cause instanceof ConfigError) {
+      reportProblems(io, cause.problems);
+      return cause.exitCode;
     }
     if (cause instanceof UserError) {
       io.stderr(`error: ${cause.message}\n`);

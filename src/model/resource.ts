@@ -15,6 +15,15 @@ export interface Resource<K extends Kind = Kind> {
   source?: SourcePos;
   /** Attribute paths (dot-separated) whose values came from the environment: shown as (sensitive). */
   secretAttrs?: string[];
+  /** What the backend knows of a live resource. */
+  live?: LiveMeta;
+}
+
+/** Backend facts about a live resource. */
+export interface LiveMeta {
+  id: string;
+  /** The namespace label it carries (for child kinds, its parent's); undefined when unlabelled. */
+  owner?: string;
 }
 
 /** A resource of any kind, narrowed by its `kind`. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadDesired } from '../../config/load.js';
-import { formatProblem, sortProblems } from '../../config/problems.js';
-import { ExitCode } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
+import { reportProblems } from '../report-problems.js';
 import { KINDS } from '../../model/kind.js';
 import { SPECS } from '../../model/kinds/index.js';
 import type { Context } from '../context.js';
@@ -18,13 +18,8 @@ export function registerValidate(program: Command, ctx: Context): void {
     )
     .action(async (paths: string[]) => {
       const { desired, problems } = await loadDesired(paths, { env: ctx.io.env });
-      for (const problem of sortProblems(problems)) ctx.io.stderr(formatProblem(problem) + '\n');
-      if (!desired) {
-        const errors = problems.filter((p) => p.severity === 'error').length;
-        ctx.io.stderr(`invalid: ${errors} ${errors === 1 ? 'error' : 'errors'}\n`);
-        ctx.exitCode = ExitCode.error;
-        return;
-      }
+      if (!desired) throw new ConfigError(problems);
+      reportProblems(ctx.io, problems);
       const counts = desired.state.counts();
       const parts = KINDS.map((k) => plural(counts[k], SPECS[k].noun));
       const files = plural(desired.files.length, 'file');

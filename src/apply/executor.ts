@@ -1,0 +1,93 @@
+import { KINDS } from '../model/kind.js';
+import { SPECS } from '../model/kinds/index.js';
+import type { AnyResource } from '../model/resource.js';
+import type { DesiredState, State } from '../model/state.js';
+import type { Transaction, WriteContext } from '../backends/backend.js';
+import type { Change } from '../types/plan.js';
+
+export type Outcome =
+  | { change: Change; status: 'applied'; secret?: string }
+  | { change: Change; status: 'failed'; error: string }
+  | { change: Change; status: 'skipped'; because: string };
+
+export interface ExecuteOptions {
+  /** At most this many writes in flight at once. */
+  concurrency: number;
+  /** Called as each change lands, fails or is skipped (for progress output). */
+  onOutcome?: (outcome: Outcome) => void;
+}
+
+/**
+ * Runs a plan's changes in dependency order: creates and updates kind by kind, parents first, then
+ * deletes children first. Changes of one kind and action run concurrently (bounded). A change whose
+ * dependency failed or was skipped is skipped, naming it; everything else still runs, so a rerun
+ * after a fix converges.
+ */
+export async function execute(changes: readonly Change[], desired: DesiredState, live: State, tx: Transaction, options: ExecuteOptions): Promise<Outcome[]> {
+  const ctx: WriteContext = { namespace: desired.namespace };
+  const outcomes: Outcome[] = [];
+  const broken = new Set<string>(); // addresses that failed or were skipped
+
+  const record = (outcome: Outcome) => {
+    outcomes.push(outcome);
+    if (outcome.status !== 'applied') broken.add(outcome.change.address);
+    options.onOutcome?.(outcome);
+  };
+
+  const blocker = (change: Change): string | undefined => {
+    if (change.action === 'delete') {
+      // A parent waits for its children's deletes.
+      return [...broken].find((addr) => {
+        const child = live.get(addr);
+        return child !== undefined && dependsOn(child, change.address);
+      });
+    }
+    const resource = desired.state.get(change.address)!;
+    return SPECS[resource.kind].references(resource.attrs as never).find((ref) => broken.has(ref.address))?.address;
+  };
+
+  const run = async (change: Change) => {
+    const blockedBy = blocker(change);
+    if (blockedBy !== undefined) return record({ change, status: 'skipped', because: blockedBy });
+    try {
+      if (change.action === 'delete') {
+        await tx.delete(change.address);
+        record({ change, status: 'applied' });
+      } else {
+        const resource = desired.state.get(change.address)!;
+        if (change.action === 'create') {
+          const { secret } = await tx.create(resource, ctx);
+          record(secret === undefined ? { change, status: 'applied' } : { change, status: 'applied', secret });
+        } else {
+          await tx.update(resource, ctx);
+          record({ change, status: 'applied' });
+        }
+      }
+    } catch (cause) {
+      record({ change, status: 'failed', error: cause instanceof Error ? cause.message : String(cause) });
+    }
+  };
+
+  for (const batch of batches(changes)) await runBounded(batch, options.concurrency, run);
+  return outcomes;
+}
+
+/** True when `resource` references `address` (its parent or any other reference). */
+function dependsOn(resource: AnyResource, address: string): boolean {
+  return SPECS[resource.kind].references(resource.attrs as never).some((ref) => ref.address === address);
+}
+
+/** Groups changes into the batches that may run together: one kind and phase at a time, in order. */
+function batches(changes: readonly Change[]): Change[][] {
+  const upserts = KINDS.map((kind) => changes.filter((c) => c.kind === kind && c.action !== 'delete'));
+  const deletes = [...KINDS].reverse().map((kind) => changes.filter((c) => c.kind === kind && c.action === 'delete'));
+  return [...upserts, ...deletes].filter((b) => b.length > 0);
+}
+
+async function runBounded<T>(items: readonly T[], limit: number, run: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await run(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}

@@ -1,0 +1,37 @@
+import { writeFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { ExitCode } from '../../errors.js';
+import { colorEnabled, palette } from '../../render/color.js';
+import { renderPlanJson } from '../../render/json.js';
+import { renderPlanText } from '../../render/text.js';
+import { addBackendOptions, openBackend, type BackendOptions } from '../backend-options.js';
+import type { Context } from '../context.js';
+import { loadAndPlan } from '../load-plan.js';
+
+interface PlanOptions extends BackendOptions {
+  format: 'text' | 'json';
+  out?: string;
+  detailedExitcode?: boolean;
+  adopt?: boolean;
+}
+
+export function registerPlan(program: Command, ctx: Context): void {
+  addBackendOptions(
+    program
+      .command('plan')
+      .description('show what apply would change in the portal, without changing anything')
+      .argument('<paths...>', 'YAML files or directories'),
+  )
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--out <file>', 'also save the plan as JSON (schemas/plan.schema.json)')
+    .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none')
+    .option('--adopt', 'take over live objects with a matching key that carry no owner label')
+    .action(async (paths: string[], options: PlanOptions) => {
+      const backend = openBackend(options);
+      const { plan } = await loadAndPlan(paths, backend, options, ctx.io);
+      if (options.format === 'json') ctx.io.stdout(renderPlanJson(plan));
+      else ctx.io.stdout(renderPlanText(plan, palette(colorEnabled(ctx.io.stdoutIsTTY, ctx.io.env, ctx.noColor))));
+      if (options.out !== undefined) await writeFile(options.out, renderPlanJson(plan));
+      if (options.detailedExitcode && plan.changes.length > 0) ctx.exitCode = ExitCode.changes;
+    });
+}

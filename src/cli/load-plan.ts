@@ -1,0 +1,35 @@
+import { loadDesired } from '../config/load.js';
+import { reportProblems } from './report-problems.js';
+import { ConfigError, UserError } from '../errors.js';
+import { validateConfigData } from '../config/schema.js';
+import type { Backend } from '../backends/backend.js';
+import type { DesiredState, State } from '../model/state.js';
+import { diffStates } from '../plan/diff.js';
+import type { Plan } from '../types/plan.js';
+import type { BackendOptions } from './backend-options.js';
+import type { Io } from './io.js';
+
+export interface Planned {
+  desired: DesiredState;
+  live: State;
+  plan: Plan;
+}
+
+/**
+ * The shared first half of plan and apply: read the live state, load the config against it
+ * (references into sections the files leave out resolve to live objects), and diff.
+ */
+export async function loadAndPlan(paths: readonly string[], backend: Backend, options: BackendOptions & { adopt?: boolean }, io: Io): Promise<Planned> {
+  const live = await backend.read();
+  const { desired, problems } = await loadDesired(paths, { env: io.env, outside: live });
+  if (!desired) throw new ConfigError(problems);
+  reportProblems(io, problems);
+  if (options.namespace !== undefined) {
+    // The flag obeys the schema's rule for namespace: validate it as a one-field config.
+    const invalid = validateConfigData({ namespace: options.namespace }, () => false);
+    if (invalid.length > 0) throw new UserError(`--namespace: ${invalid[0]!.message}`);
+    desired.namespace = options.namespace;
+  }
+  const plan = diffStates(desired, live, { backend: { type: backend.type, target: backend.target }, adopt: options.adopt === true });
+  return { desired, live, plan };
+}

@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+
+/** Shown instead of a value that came from the environment. */
+export const SENSITIVE = '(sensitive)';
+
+/**
+ * Flattens attributes into dot-separated paths (`registration.auto_approve`, `labels.team`). Lists are
+ * leaves, compared whole; undefined values are left out, so absent and unset compare equal.
+ */
+export function flatten(value: Record<string, unknown>, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, path, out);
+    else out.set(path, v);
+  }
+  return out;
+}
+
+/** JSON with object keys sorted at every depth: equal values give equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+export function sameValue(a: unknown, b: unknown): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/** A short, stable hash of a value (sha256, first 16 hex digits). */
+export function fingerprint(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
+}
+
+/** A copy of `attrs` with the values at `secretPaths` (dot-separated) replaced by SENSITIVE. */
+export function redactAttrs<T extends object>(attrs: T, secretPaths: readonly string[] | undefined): T {
+  if (!secretPaths?.length) return attrs;
+  const copy = structuredClone(attrs) as Record<string, unknown>;
+  for (const path of secretPaths) {
+    const parts = path.split('.');
+    let node: Record<string, unknown> | undefined = copy;
+    for (const part of parts.slice(0, -1)) node = node?.[part] as Record<string, unknown> | undefined;
+    const last = parts[parts.length - 1]!;
+    if (node && last in node) node[last] = SENSITIVE;
+  }
+  return copy as T;
+}
