@@ -251,3 +251,29 @@ describe('apply safety', () => {
     expect(app.after.description).toBe('(sensitive)');
   });
 });
+
+describe('references resolve against the live portal only for sections the files leave out', () => {
+  it('a reference to a strategy that an empty section deletes is an error, not a live lookup', async () => {
+    const ws = await workspace('quickstart');
+    await ws.apply();
+    await ws.edit('portal.yaml', /auth_strategies:[\s\S]*?\n\nproducts:/, 'auth_strategies: []\n\nproducts:');
+    const r = await ws.run('plan');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('unknown auth strategy "key-auth"');
+  });
+
+  it('an applications-only config plans against products already in the portal', async () => {
+    const ws = await workspace('quickstart');
+    await ws.apply();
+    const dir = join(ws.dir, 'apps');
+    await import('node:fs/promises').then((fs) => fs.mkdir(dir));
+    await writeFile(join(dir, 'a.yaml'), 'namespace: quickstart\napplications:\n  - reference_id: second\n    name: Second\n    registrations: [{ product: billing, version: v1 }]\n');
+    const r = await cli(['plan', dir, '--state', ws.state]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('creating registration second/billing/v1');
+    const bad = await cli(['plan', dir, '--state', join(ws.dir, 'empty-state.json')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('unknown product "billing"');
+  });
+});

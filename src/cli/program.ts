@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, ExitCode, UserError } from '../errors.js';
 import { reportProblems } from './report-problems.js';
 import { registerApply } from './commands/apply.js';
+import { registerDump } from './commands/dump.js';
 import { registerPlan } from './commands/plan.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
@@ -33,6 +34,7 @@ function buildProgram(ctx: Context): Command {
   registerValidate(program, ctx);
   registerPlan(program, ctx);
   registerApply(program, ctx);
+  registerDump(program, ctx);
   registerSchema(program, ctx);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;

@@ -18,8 +18,10 @@ export function checkSemantics(desired: DesiredState, outside?: State): Problem[
   const problems: Problem[] = [];
   const { state } = desired;
 
-  const lookup = (target: string): AnyResource | undefined => state.get(target) ?? outside?.get(target);
   const managed = (kind: Kind) => desired.sections.has(specOf(kind).section);
+  // A managed kind's live objects are about to be replaced by the desired ones: never resolve into them.
+  const lookup = (target: string): AnyResource | undefined =>
+    state.get(target) ?? (managed(splitAddress(target)[0]) ? undefined : outside?.get(target));
 
   for (const resource of state.all()) {
     for (const ref of specOf(resource.kind).references(resource.attrs as never)) {
