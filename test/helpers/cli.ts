@@ -16,7 +16,7 @@ export interface CliResult {
 }
 
 /** Runs portalctl in this process, with its output captured. */
-export async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export async function cli(argv: string[], env: NodeJS.ProcessEnv = {}, tty = false): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await run(argv, {
@@ -24,7 +24,7 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<
     stderr: (t) => void (stderr += t),
     env: { PATH: process.env.PATH, ...env },
     cwd: ROOT,
-    stdoutIsTTY: false,
+    stdoutIsTTY: tty,
     stdinIsTTY: false,
   });
   return { code, stdout, stderr };

@@ -66,9 +66,13 @@ export function registerApply(program: Command, ctx: Context): void {
         }
 
         io.stdout('\n');
+        // On a terminal each line says how far the apply has got: [12/240].
+        let done = 0;
+        const total = plan.changes.length;
+        const progress = () => (io.stdoutIsTTY ? colors.dim(`[${++done}/${total}] `) : '');
         return execute(plan.changes, desired, live, tx, {
           concurrency,
-          onOutcome: (o) => io.stdout(outcomeLine(o, colors) + '\n'),
+          onOutcome: (o) => io.stdout(progress() + outcomeLine(o, colors) + '\n'),
         });
       });
 
