@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { chmod, open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 /**
  * Adds new keys (address → key) to a JSON credentials file, readable by its owner only (0600).
@@ -9,21 +9,7 @@ import { UserError } from '../errors.js';
  */
 export async function writeCredentials(path: string, keys: Record<string, string>): Promise<void> {
   const existing = await readCredentials(path);
-  const temp = `${path}.${randomUUID().slice(0, 8)}.tmp`;
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(JSON.stringify({ ...existing, ...keys }, null, 2) + '\n');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await chmod(temp, 0o600);
-  try {
-    await rename(temp, path);
-  } catch (cause) {
-    await rm(temp, { force: true });
-    throw cause;
-  }
+  await writeFileAtomic(path, JSON.stringify({ ...existing, ...keys }, null, 2) + '\n', 0o600);
 }
 
 /** The keys already in a credentials file ({} when there is none). Called before apply too, so a bad file stops the run before any key is made. */

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ExitCode, UserError } from '../../errors.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 
 /** The local portal as stored on disk: Konnect-like records by id, names resolved through ids. */
 export interface StoreData {
@@ -95,23 +95,9 @@ export async function loadStore(path: string): Promise<StoreData> {
   return { ...emptyStore(), ...data };
 }
 
-/** Writes the store atomically: a temporary file beside it, flushed, then renamed over it. */
+/** Writes the store atomically (readable by its owner only: it is the portal's whole content). */
 export async function saveStore(path: string, data: StoreData): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(JSON.stringify(data, null, 2) + '\n');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, path);
-  } catch (cause) {
-    await rm(temp, { force: true });
-    throw cause;
-  }
+  await writeFileAtomic(path, JSON.stringify(data, null, 2) + '\n', 0o600);
 }
 
 /**

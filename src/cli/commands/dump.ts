@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { stringify } from 'yaml';
 import { commonOwner, stateToConfig } from '../../dump/to-config.js';
 import { addBackendOptions, openBackend, type BackendOptions } from '../backend-options.js';
@@ -27,9 +27,8 @@ export function registerDump(program: Command, ctx: Context): void {
         ctx.io.stdout(text);
         return;
       }
-      await mkdir(options.out, { recursive: true });
       const file = join(options.out, `portal.${options.format}`);
-      await writeFile(file, text);
+      await writeFileAtomic(file, text);
       ctx.io.stdout(`wrote ${file}\n`);
     });
 }

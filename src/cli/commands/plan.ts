@@ -1,5 +1,5 @@
-import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { ExitCode } from '../../errors.js';
 import { colorEnabled, palette } from '../../render/color.js';
 import { renderPlanJson } from '../../render/json.js';
@@ -31,7 +31,7 @@ export function registerPlan(program: Command, ctx: Context): void {
       const { plan } = await loadAndPlan(paths, backend, options, ctx.io);
       if (options.format === 'json') ctx.io.stdout(renderPlanJson(plan));
       else ctx.io.stdout(renderPlanText(plan, palette(colorEnabled(ctx.io.stdoutIsTTY, ctx.io.env, ctx.noColor))));
-      if (options.out !== undefined) await writeFile(options.out, renderPlanJson(plan));
+      if (options.out !== undefined) await writeFileAtomic(options.out, renderPlanJson(plan));
       if (options.detailedExitcode && plan.changes.length > 0) ctx.exitCode = ExitCode.changes;
     });
 }
