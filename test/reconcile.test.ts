@@ -277,3 +277,32 @@ describe('references resolve against the live portal only for sections the files
     expect(bad.stderr).toContain('unknown product "billing"');
   });
 });
+
+describe('files apply and plan write', () => {
+  it('plan --out saves the same plan JSON it would print', async () => {
+    const ws = await workspace('quickstart');
+    const out = join(ws.dir, 'plan.json');
+    const text = await ws.run('plan', '--out', out);
+    expect(text.code).toBe(0);
+    const json = await ws.run('plan', '--format', 'json');
+    expect(await readFile(out, 'utf8')).toBe(json.stdout);
+  });
+
+  it('--credentials-out keeps the keys already in the file', async () => {
+    const ws = await workspace('quickstart');
+    await ws.apply();
+    await ws.edit('portal.yaml', '      - name: ci\n', '      - name: ci\n      - name: mobile\n');
+    expect((await ws.apply()).code).toBe(0);
+    expect(Object.keys(JSON.parse(await readFile(ws.creds, 'utf8')))).toEqual(['credential.mobile-banking/ci', 'credential.mobile-banking/mobile']);
+  });
+
+  it('a --credentials-out file that is not a credentials file stops the apply before any change', async () => {
+    const ws = await workspace('quickstart');
+    await writeFile(ws.creds, 'not json');
+    const r = await ws.apply();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('exists but is not a credentials JSON file');
+    await expect(stat(ws.state)).rejects.toThrow();
+    expect(await readFile(ws.creds, 'utf8')).toBe('not json');
+  });
+});
