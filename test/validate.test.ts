@@ -255,6 +255,17 @@ describe('validate: environment substitution', () => {
     expect(r.stderr).not.toContain(secret);
   });
 
+  it('refuses environment values in names and references, which appear in plans', async () => {
+    const r = await validate(
+      { 'a.yaml': 'applications:\n  - reference_id: ${{ env "REF" }}\n    name: App\n    registrations: [{ product: p, version: \'${{ env "REF" }}\' }]\n' },
+      { REF: 'secret-ref' },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${r.at('a.yaml', 2, 19)}: reference_id: \${{ env }} is not allowed in names and references`);
+    expect(r.stderr).toContain(`${r.at('a.yaml', 4, 44)}: version: \${{ env }} is not allowed in names and references`);
+    expect(r.stderr).not.toContain('secret-ref');
+  });
+
   it('reports a malformed substitution', async () => {
     const r = await validate({ 'a.yaml': 'applications:\n  - { reference_id: app, name: "${{ env NAME }}" }\n' });
     expect(r.code).toBe(1);

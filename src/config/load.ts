@@ -47,6 +47,12 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
       for (const value of substitution.secretValues) secretValues.add(value);
       for (const p of substitution.problems) problems.push(error(p.message, doc.locate(p.path)));
 
+      // Names and references make up addresses, which plans print: they may not be secret.
+      for (const path of substitution.secretPaths) {
+        if (IDENTIFYING_FIELD.test(path.join('.'))) {
+          problems.push(error(`${String(path[path.length - 1])}: \${{ env }} is not allowed in names and references (they appear in plans)`, doc.locate(path)));
+        }
+      }
       const secret = new Set(substitution.secretPaths.map(pathKey));
       const unset = new Set(substitution.problems.map((p) => pathKey(p.path)));
       const schemaProblems = validateConfigData(doc.data, (path) => secret.has(pathKey(path)));
@@ -75,6 +81,10 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
 
   return problems.some((p) => p.severity === 'error') ? { problems } : { desired, problems };
 }
+
+/** Data paths of the fields that name or refer to objects: they become addresses. */
+const IDENTIFYING_FIELD =
+  /^(namespace|portal|auth_strategies\.\d+\.name|products\.\d+\.name|products\.\d+\.versions\.\d+\.(name|registration\.auth_strategy)|applications\.\d+\.(reference_id|auth_strategy|registrations\.\d+\.(product|version)|credentials\.\d+\.name))$/;
 
 function pathKey(path: DataPath): string {
   return path.map(String).join('\u0000');
