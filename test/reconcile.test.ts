@@ -306,3 +306,30 @@ describe('files apply and plan write', () => {
     expect(await readFile(ws.creds, 'utf8')).toBe('not json');
   });
 });
+
+describe('values from the environment after apply', () => {
+  it('never reach the state file, plan clean while unchanged, show as (sensitive) when changed, and dump as substitutions', async () => {
+    const ws = await workspace('quickstart');
+    await ws.edit('portal.yaml', 'description: The mobile banking app', 'description: ${{ env "APP_DESCRIPTION" }}');
+    const secret = 'very-secret-description-42';
+    const env = { APP_DESCRIPTION: secret };
+    const apply = await cli(['apply', ws.config, '--yes', '--state', ws.state, '--credentials-out', ws.creds], env);
+    expect(apply.code).toBe(0);
+    const state = await readFile(ws.state, 'utf8');
+    expect(state).not.toContain(secret);
+    expect(state).toMatch(/"description": \{\s*"\$sensitive": "sha256:[0-9a-f]{16}:[0-9a-f]{64}"/);
+
+    expect((await cli(['plan', ws.config, '--state', ws.state, '--detailed-exitcode'], env)).code).toBe(0);
+    const changed = await cli(['plan', ws.config, '--state', ws.state, '--format', 'json'], { APP_DESCRIPTION: 'another secret' });
+    expect(changed.stdout).not.toMatch(/sha256|another secret|very-secret/);
+    expect(JSON.parse(changed.stdout).changes).toEqual([
+      expect.objectContaining({ address: 'application.mobile-banking', diff: [{ path: 'description', before: '(sensitive)', after: '(sensitive)' }] }),
+    ]);
+
+    const out = join(ws.dir, 'dumped');
+    const dump = await cli(['dump', '--state', ws.state, '--out', out]);
+    expect(dump.stderr).toContain('PORTALCTL_APPLICATION_MOBILE_BANKING_DESCRIPTION');
+    const dumpedEnv = { PORTALCTL_APPLICATION_MOBILE_BANKING_DESCRIPTION: secret };
+    expect((await cli(['plan', out, '--state', ws.state, '--detailed-exitcode'], dumpedEnv)).code).toBe(0);
+  });
+});

@@ -3,7 +3,8 @@ import { SPECS } from '../model/kinds/index.js';
 import type { AnyResource } from '../model/resource.js';
 import type { DesiredState, State } from '../model/state.js';
 import type { Change, FieldDiff, Plan } from '../types/plan.js';
-import { fingerprint, flatten, redactAttrs, sameValue } from './fields.js';
+import { fingerprint, flatten, redactAttrs, sameValue, SENSITIVE } from './fields.js';
+import { isSealed } from '../model/sealed.js';
 
 export interface DiffOptions {
   backend: Plan['backend'];
@@ -152,8 +153,8 @@ function fieldDiff(want: AnyResource, have: AnyResource): FieldDiff[] {
     const before = actual.get(path);
     if (sameValue(after, before)) continue;
     const d: FieldDiff = { path };
-    if (actual.has(path)) d.before = secret.has(path) ? '(sensitive)' : before;
-    if (desired.has(path)) d.after = secret.has(path) ? '(sensitive)' : after;
+    if (actual.has(path)) d.before = secret.has(path) || isSealed(before) ? SENSITIVE : before;
+    if (desired.has(path)) d.after = secret.has(path) ? SENSITIVE : after;
     diffs.push(d);
   }
   return diffs;

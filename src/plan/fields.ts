@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isSealed, matchesSealed } from '../model/sealed.js';
 
 /** Shown instead of a value that came from the environment. */
 export const SENSITIVE = '(sensitive)';
@@ -11,7 +12,7 @@ export function flatten(value: Record<string, unknown>, prefix = '', out = new M
   for (const [key, v] of Object.entries(value)) {
     if (v === undefined) continue;
     const path = prefix ? `${prefix}.${key}` : key;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, path, out);
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !isSealed(v)) flatten(v as Record<string, unknown>, path, out);
     else out.set(path, v);
   }
   return out;
@@ -26,8 +27,10 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
-export function sameValue(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
+/** Equal values; a sealed live value equals the desired value it was sealed from. */
+export function sameValue(desired: unknown, live: unknown): boolean {
+  if (isSealed(live)) return isSealed(desired) ? desired.$sensitive === live.$sensitive : matchesSealed(desired, live);
+  return canonicalJson(desired) === canonicalJson(live);
 }
 
 /** A short, stable hash of a value (sha256, first 16 hex digits). */
@@ -37,8 +40,8 @@ export function fingerprint(value: unknown): string {
 
 /** A copy of `attrs` with the values at `secretPaths` (dot-separated) replaced by SENSITIVE. */
 export function redactAttrs<T extends object>(attrs: T, secretPaths: readonly string[] | undefined): T {
-  if (!secretPaths?.length) return attrs;
-  const copy = structuredClone(attrs) as Record<string, unknown>;
+  const copy = unsealed(attrs) as Record<string, unknown>;
+  if (!secretPaths?.length) return copy as T;
   for (const path of secretPaths) {
     const parts = path.split('.');
     let node: Record<string, unknown> | undefined = copy;
@@ -47,4 +50,12 @@ export function redactAttrs<T extends object>(attrs: T, secretPaths: readonly st
     if (node && last in node) node[last] = SENSITIVE;
   }
   return copy as T;
+}
+
+/** A copy with every sealed value (a backend's salted hash) shown as SENSITIVE: hashes stay out of plans. */
+function unsealed(value: unknown): unknown {
+  if (isSealed(value)) return SENSITIVE;
+  if (Array.isArray(value)) return value.map(unsealed);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unsealed(v)]));
+  return value;
 }

@@ -3,6 +3,7 @@ import { address, type AttrsByKind, type Kind } from '../../model/kind.js';
 import { specOf } from '../../model/kinds/index.js';
 import type { AnyResource, Resource } from '../../model/resource.js';
 import { State } from '../../model/state.js';
+import { sealPaths } from '../../model/sealed.js';
 import { BackendError, OWNER_LABEL, type Backend, type CreateResult, type Transaction, type WriteContext } from '../backend.js';
 import { acquireLock, loadStore, saveStore, type StoreData, type StoredAuthStrategy } from './store.js';
 
@@ -119,7 +120,8 @@ class LocalTransaction implements Transaction {
     for (const r of toState(data).all()) this.ids.set(r.address, r.live!.id);
   }
 
-  async create(resource: AnyResource, ctx: WriteContext): Promise<CreateResult> {
+  async create(input: AnyResource, ctx: WriteContext): Promise<CreateResult> {
+    const resource = withSealedSecrets(input);
     const id = randomUUID();
     const d = this.data;
     const isProtected = resource.protected;
@@ -179,7 +181,8 @@ class LocalTransaction implements Transaction {
     return result;
   }
 
-  async update(resource: AnyResource, ctx: WriteContext): Promise<void> {
+  async update(input: AnyResource, ctx: WriteContext): Promise<void> {
+    const resource = withSealedSecrets(input);
     const d = this.data;
     const id = this.idOf(resource.kind, resource.key);
     switch (resource.kind) {
@@ -306,6 +309,11 @@ const TABLE = {
   registration: 'registrations',
   credential: 'credentials',
 } as const satisfies Record<Kind, keyof StoreData>;
+
+/** The resource with its environment values sealed: the state file never holds them. */
+function withSealedSecrets(resource: AnyResource): AnyResource {
+  return resource.secretAttrs?.length ? ({ ...resource, attrs: sealPaths(resource.attrs, resource.secretAttrs) } as AnyResource) : resource;
+}
 
 function owned(labels: Record<string, string> | undefined, ctx: WriteContext): Record<string, string> {
   return { ...labels, [OWNER_LABEL]: ctx.namespace };

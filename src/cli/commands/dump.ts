@@ -18,7 +18,10 @@ export function registerDump(program: Command, ctx: Context): void {
     .addHelpText('after', '\nCredential keys are never dumped (the portal keeps only their hashes): only credential names are.\n')
     .action(async (options: DumpOptions) => {
       const live = await openBackend(options).read();
-      const config = stateToConfig(live, options.namespace ?? commonOwner(live) ?? 'default');
+      const { config, envNames } = stateToConfig(live, options.namespace ?? commonOwner(live) ?? 'default');
+      if (envNames.length > 0) {
+        ctx.io.stderr(`note: ${envNames.length} values came from the environment and are not stored; the dump reads them from: ${envNames.join(', ')}\n`);
+      }
       const text =
         options.format === 'json'
           ? JSON.stringify(config, null, 2) + '\n'
