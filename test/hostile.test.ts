@@ -131,3 +131,14 @@ describe('hostile input', () => {
     expect(r.stderr).not.toMatch(STACK_TRACE);
   });
 });
+
+describe('the binary', () => {
+  it('prints the version of package.json', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { ROOT } = await import('./helpers/cli.js');
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+    const r = await spawnCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${pkg.version}\n`);
+  });
+});

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, ExitCode, UserError } from '../errors.js';
 import { reportProblems } from './report-problems.js';
@@ -9,7 +10,8 @@ import { registerValidate } from './commands/validate.js';
 import type { Context } from './context.js';
 import { processIo, type Io } from './io.js';
 
-const VERSION = '0.1.0';
+// The version of package.json (two folders up from both src/cli and dist/cli).
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 function buildProgram(ctx: Context): Command {
   const program = new Command('portalctl')
