@@ -12,18 +12,16 @@ export interface SubstitutionProblem {
 export interface SubstitutionResult {
   /** Data paths whose string value came (wholly or partly) from the environment. */
   secretPaths: DataPath[];
-  /** The substituted values themselves, so output can be scrubbed of them as a last line of defence. */
-  secretValues: string[];
   problems: SubstitutionProblem[];
 }
 
 /**
  * Replaces `${{ env "NAME" }}` in every string value of `data`, in place. A missing variable or a
  * malformed substitution is a problem at that value. Substituted values are secrets from then on:
- * their paths and values are returned so validation messages and output never echo them.
+ * their paths are returned so that messages, plans and stores never show them.
  */
 export function substituteEnv(data: unknown, env: NodeJS.ProcessEnv): SubstitutionResult {
-  const result: SubstitutionResult = { secretPaths: [], secretValues: [], problems: [] };
+  const result: SubstitutionResult = { secretPaths: [], problems: [] };
 
   const visitString = (value: string, path: DataPath): string => {
     if (!ANY_SUBSTITUTION.test(value)) return value;
@@ -35,7 +33,6 @@ export function substituteEnv(data: unknown, env: NodeJS.ProcessEnv): Substituti
         return '';
       }
       substituted = true;
-      if (found !== '') result.secretValues.push(found);
       return found;
     });
     if (ANY_SUBSTITUTION.test(value.replace(SUBSTITUTION, ''))) {

@@ -31,7 +31,6 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
   const env = options.env ?? process.env;
   const { files, problems } = await findConfigFiles(paths);
   const valid: ValidDocument[] = [];
-  const secretValues = new Set<string>();
 
   const texts = await Promise.all(files.map((file) => readConfigFile(file)));
   files.forEach((file, i) => {
@@ -44,7 +43,6 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
     problems.push(...parsed.problems);
     for (const doc of parsed.documents) {
       const substitution = substituteEnv(doc.data, env);
-      for (const value of substitution.secretValues) secretValues.add(value);
       for (const p of substitution.problems) problems.push(error(p.message, doc.locate(p.path)));
 
       // Names and references make up addresses, which plans print: they may not be secret.
@@ -73,7 +71,6 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
     state: parts.state,
     namespace: parts.namespace?.value ?? 'default',
     sections: parts.sections,
-    secretValues,
     files,
   };
   if (parts.portal) desired.portal = parts.portal.value;

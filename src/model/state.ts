@@ -56,7 +56,5 @@ export interface DesiredState {
   portal?: string;
   /** Sections present in at least one file: only their kinds are managed (and may be deleted). */
   sections: ReadonlySet<Section>;
-  /** Values that came from the environment, scrubbed from any output as a last line of defence. */
-  secretValues: ReadonlySet<string>;
   files: readonly string[];
 }
