@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { replaceAtPaths } from './attr-paths.js';
 
 /**
  * A value that came from the environment, as a backend stores it: a salted hash, never the value.
@@ -29,17 +30,8 @@ function digest(salt: string, value: string): string {
   return createHash('sha256').update(salt).update('\0').update(value).digest('hex');
 }
 
-/** A copy of `attrs` with the values at the dot-separated `paths` sealed. */
+/** A copy of `attrs` with the string values at the dot-separated `paths` sealed. */
 export function sealPaths<T extends object>(attrs: T, paths: readonly string[] | undefined): T {
   if (!paths?.length) return attrs;
-  const copy = structuredClone(attrs) as Record<string, unknown>;
-  for (const path of paths) {
-    const parts = path.split('.');
-    let node: Record<string, unknown> | undefined = copy;
-    for (const part of parts.slice(0, -1)) node = node?.[part] as Record<string, unknown> | undefined;
-    const last = parts[parts.length - 1]!;
-    const value = node?.[last];
-    if (node && typeof value === 'string') node[last] = seal(value);
-  }
-  return copy as T;
+  return replaceAtPaths(attrs, paths, (value) => (typeof value === 'string' ? seal(value) : value));
 }

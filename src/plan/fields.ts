@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { replaceAtPaths } from '../model/attr-paths.js';
 import { isSealed, matchesSealed } from '../model/sealed.js';
 
 /** Shown instead of a value that came from the environment. */
@@ -38,18 +39,9 @@ export function fingerprint(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
 }
 
-/** A copy of `attrs` with the values at `secretPaths` (dot-separated) replaced by SENSITIVE. */
+/** A copy of `attrs` with the values at `secretPaths` (dot-separated), and any sealed value, shown as SENSITIVE. */
 export function redactAttrs<T extends object>(attrs: T, secretPaths: readonly string[] | undefined): T {
-  const copy = unsealed(attrs) as Record<string, unknown>;
-  if (!secretPaths?.length) return copy as T;
-  for (const path of secretPaths) {
-    const parts = path.split('.');
-    let node: Record<string, unknown> | undefined = copy;
-    for (const part of parts.slice(0, -1)) node = node?.[part] as Record<string, unknown> | undefined;
-    const last = parts[parts.length - 1]!;
-    if (node && last in node) node[last] = SENSITIVE;
-  }
-  return copy as T;
+  return replaceAtPaths(unsealed(attrs) as T, secretPaths ?? [], () => SENSITIVE);
 }
 
 /** A copy with every sealed value (a backend's salted hash) shown as SENSITIVE: hashes stay out of plans. */
