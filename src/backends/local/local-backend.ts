@@ -128,7 +128,7 @@ class LocalTransaction implements Transaction {
     let result: CreateResult = {};
     switch (resource.kind) {
       case 'auth_strategy': {
-        const { name, display_name, type, labels, ...config } = resource.attrs as AttrsByKind['auth_strategy'] & { labels?: Record<string, string> };
+        const { name, display_name, type, labels, config } = splitStrategy(resource.attrs);
         this.unique(Object.values(d.auth_strategies).some((s) => s.name === name), `auth strategy "${name}" already exists`);
         d.auth_strategies[id] = { name, display_name: display_name ?? name, type, config, labels: owned(labels, ctx), protected: isProtected } as StoredAuthStrategy;
         break;
@@ -187,7 +187,7 @@ class LocalTransaction implements Transaction {
     const id = this.idOf(resource.kind, resource.key);
     switch (resource.kind) {
       case 'auth_strategy': {
-        const { name, display_name, type, labels, ...config } = resource.attrs as AttrsByKind['auth_strategy'] & { labels?: Record<string, string> };
+        const { name, display_name, type, labels, config } = splitStrategy(resource.attrs);
         const s = d.auth_strategies[id]!;
         if (s.type !== type) throw new BackendError(`auth strategy "${name}" is ${s.type}; its type cannot change (delete it and create it again)`, 400);
         Object.assign(s, { display_name: display_name ?? name, config, labels: owned(labels, ctx), protected: resource.protected });
@@ -298,6 +298,12 @@ class LocalTransaction implements Transaction {
   private unique(exists: boolean, message: string): void {
     if (exists) throw new BackendError(message, 409);
   }
+}
+
+/** A strategy's common fields, and the rest: its type-specific config (key_names, issuer, …). */
+function splitStrategy(attrs: AttrsByKind['auth_strategy']) {
+  const { name, display_name, type, labels, ...config } = attrs as AttrsByKind['auth_strategy'] & { labels?: Record<string, string> };
+  return { name, display_name, type, labels, config };
 }
 
 /** The store table of each kind. */
