@@ -15,14 +15,21 @@ export function configSchemaText(): string {
   return readFileSync(CONFIG_SCHEMA_URL, 'utf8');
 }
 
+let parsed: SchemaNode | undefined;
 let compiled: ValidateFunction<PortalctlConfig> | undefined;
+
+/** The config schema as data, read and parsed once. */
+function configSchema(): SchemaNode {
+  parsed ??= JSON.parse(configSchemaText()) as SchemaNode;
+  return parsed;
+}
 
 /** The config validator, compiled on first use and then reused. */
 export function configValidator(): ValidateFunction<PortalctlConfig> {
   if (!compiled) {
     const ajv = new Ajv({ allErrors: true, verbose: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true });
     addFormats(ajv, ['uri']);
-    compiled = ajv.compile<PortalctlConfig>(JSON.parse(configSchemaText()));
+    compiled = ajv.compile<PortalctlConfig>(configSchema());
   }
   return compiled;
 }
@@ -145,7 +152,7 @@ function describe(e: ErrorObject, isSecret: (path: DataPath) => boolean): Schema
 
 /** The values a discriminated oneOf accepts for its tag, read from the branches' enums. */
 function discriminatorValues(parentSchema: unknown, tag: string): string[] {
-  const definitions = (JSON.parse(configSchemaText()) as { definitions: Record<string, SchemaNode> }).definitions;
+  const definitions = configSchema().definitions ?? {};
   const branches = ((parentSchema as SchemaNode | undefined)?.oneOf ?? []) as SchemaNode[];
   return branches.flatMap((branch) => {
     const resolved = branch.$ref ? definitions[branch.$ref.replace('#/definitions/', '')] : branch;
@@ -155,6 +162,7 @@ function discriminatorValues(parentSchema: unknown, tag: string): string[] {
 
 interface SchemaNode {
   $ref?: string;
+  definitions?: Record<string, SchemaNode>;
   oneOf?: SchemaNode[];
   enum?: unknown[];
   properties?: Record<string, SchemaNode>;

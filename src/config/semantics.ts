@@ -1,4 +1,4 @@
-import type { Kind, Reference } from '../model/kind.js';
+import { splitAddress, type Kind, type Reference } from '../model/kind.js';
 import { SPECS, specOf } from '../model/kinds/index.js';
 import type { AnyResource, Resource } from '../model/resource.js';
 import type { State } from '../model/state.js';
@@ -26,7 +26,7 @@ export function checkSemantics(desired: DesiredState, outside?: State): Problem[
   for (const resource of state.all()) {
     for (const ref of specOf(resource.kind).references(resource.attrs as never)) {
       if (lookup(ref.address)) continue;
-      const targetKind = ref.address.slice(0, ref.address.indexOf('.')) as Kind;
+      const [targetKind] = splitAddress(ref.address);
       if (!managed(targetKind) && !outside) {
         problems.push(
           warning(
@@ -138,9 +138,4 @@ function unknownRef(desired: DesiredState, outside: State | undefined, ref: Refe
     return `unknown version "${version}" of product "${product}"${didYouMean(version, versions)}`;
   }
   return `unknown ${SPECS[kind].noun} "${key}"${didYouMean(key, known(kind))}`;
-}
-
-function splitAddress(addr: string): [Kind, string] {
-  const dot = addr.indexOf('.');
-  return [addr.slice(0, dot) as Kind, addr.slice(dot + 1)];
 }

@@ -46,3 +46,9 @@ export interface KindSpec<K extends Kind> {
 export function address(kind: Kind, key: string): string {
   return `${kind}.${key}`;
 }
+
+/** The kind and key of an address: `registration.app/billing/v1` → [registration, app/billing/v1]. */
+export function splitAddress(addr: string): [Kind, string] {
+  const dot = addr.indexOf('.');
+  return [addr.slice(0, dot) as Kind, addr.slice(dot + 1)];
+}

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { address, type AttrsByKind, type Kind } from '../../model/kind.js';
+import { address, splitAddress, type AttrsByKind, type Kind } from '../../model/kind.js';
 import { specOf } from '../../model/kinds/index.js';
 import type { AnyResource, Resource } from '../../model/resource.js';
 import { State } from '../../model/state.js';
@@ -218,9 +218,8 @@ class LocalTransaction implements Transaction {
   }
 
   async delete(addr: string): Promise<void> {
-    const dot = addr.indexOf('.');
-    const kind = addr.slice(0, dot) as Kind;
-    const id = this.idOf(kind, addr.slice(dot + 1));
+    const [kind, key] = splitAddress(addr);
+    const id = this.idOf(kind, key);
     const d = this.data;
     const dropWhere = <T>(records: Record<string, T>, test: (r: T) => boolean) => {
       for (const [rid, r] of Object.entries(records)) if (test(r)) delete records[rid];
