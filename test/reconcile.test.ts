@@ -121,7 +121,7 @@ describe('editing the examples plans exactly that change', () => {
     const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
     const validate = ajv.compile(JSON.parse(await readFile(join(ROOT, 'schemas/plan.schema.json'), 'utf8')));
     expect(validate(plan), JSON.stringify(validate.errors)).toBe(true);
-    expect(plan.summary).toEqual({ create: 0, update: 1, delete: 0, unchanged: 5 });
+    expect(plan.summary).toEqual({ create: 0, update: 1, replace: 0, delete: 0, unchanged: 5 });
     const [change] = plan.changes;
     expect(change).toMatchObject({
       action: 'update',
@@ -259,7 +259,7 @@ describe('references resolve against the live portal only for sections the files
     await ws.edit('portal.yaml', /auth_strategies:[\s\S]*?\n\nproducts:/, 'auth_strategies: []\n\nproducts:');
     const r = await ws.run('plan');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('unknown auth strategy "key-auth"');
+    expect(r.stderr).toContain('auth strategy "key-auth" is not declared here, and this run deletes it (namespace "quickstart" owns it)');
   });
 
   it('an applications-only config plans against products already in the portal', async () => {

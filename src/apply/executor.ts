@@ -18,7 +18,7 @@ export interface ExecuteOptions {
 }
 
 /**
- * Runs a plan's changes in dependency order: creates and updates kind by kind, parents first, then
+ * Runs a plan's changes in dependency order: creates, updates and replaces kind by kind, parents first, then
  * deletes children first. Changes of one kind and action run concurrently (bounded). A change whose
  * dependency failed or was skipped is skipped, naming it; everything else still runs, so a rerun
  * after a fix converges.
@@ -55,7 +55,9 @@ export async function execute(changes: readonly Change[], desired: DesiredState,
         record({ change, status: 'applied' });
       } else {
         const resource = desired.state.get(change.address)!;
-        if (change.action === 'create') {
+        if (change.action === 'create' || change.action === 'replace') {
+          // A replace deletes the live object first: the backend would refuse a second one under its name.
+          if (change.action === 'replace') await tx.delete(change.address);
           const { secret } = await tx.create(resource, ctx);
           record(secret === undefined ? { change, status: 'applied' } : { change, status: 'applied', secret });
         } else {

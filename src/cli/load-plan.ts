@@ -20,16 +20,16 @@ export interface Planned {
  * (references into sections the files leave out resolve to live objects), and diff.
  */
 export async function loadAndPlan(paths: readonly string[], backend: Backend, options: BackendOptions & { adopt?: boolean }, io: Io): Promise<Planned> {
-  const live = await backend.read();
-  const { desired, problems } = await loadDesired(paths, { env: io.env, outside: live });
-  if (!desired) throw new ConfigError(problems);
-  reportProblems(io, problems);
   if (options.namespace !== undefined) {
     // The flag obeys the schema's rule for namespace: validate it as a one-field config.
     const invalid = validateConfigData({ namespace: options.namespace }, () => false);
     if (invalid.length > 0) throw new UserError(`--namespace: ${invalid[0]!.message}`);
-    desired.namespace = options.namespace;
   }
+  const live = await backend.read();
+  const loadOptions = { env: io.env, outside: live, ...(options.namespace !== undefined && { namespace: options.namespace }) };
+  const { desired, problems } = await loadDesired(paths, loadOptions);
+  if (!desired) throw new ConfigError(problems);
+  reportProblems(io, problems);
   const plan = diffStates(desired, live, { backend: { type: backend.type, target: backend.target }, adopt: options.adopt === true });
   return { desired, live, plan };
 }

@@ -3,6 +3,7 @@ import { address, type AttrsByKind, type Kind, type Section } from '../model/kin
 import { specOf } from '../model/kinds/index.js';
 import type { AnyResource, Resource } from '../model/resource.js';
 import { State } from '../model/state.js';
+import { childListKey } from '../model/scope.js';
 import type { DataPath, ParsedDocument } from './parse.js';
 import { error, formatPos, type Problem, type SourcePos } from './problems.js';
 
@@ -18,6 +19,8 @@ export interface DesiredParts {
   namespace?: { value: string; at: SourcePos };
   portal?: { value: string; at: SourcePos };
   sections: Set<Section>;
+  /** The child lists declared parents declare (childListKey): an absent list is not managed. */
+  lists: Set<string>;
   problems: Problem[];
 }
 
@@ -29,7 +32,7 @@ const SECTIONS: readonly Section[] = ['auth_strategies', 'products', 'applicatio
  * second, different namespace or portal, is a problem naming both places.
  */
 export function buildDesired(documents: readonly ValidDocument[]): DesiredParts {
-  const parts: DesiredParts = { state: new State(), sections: new Set(), problems: [] };
+  const parts: DesiredParts = { state: new State(), sections: new Set(), lists: new Set(), problems: [] };
 
   for (const { doc, config, secretPaths } of documents) {
     const secretKeys = new Set(secretPaths.map((p) => p.join('\u0000')));
@@ -70,8 +73,13 @@ export function buildDesired(documents: readonly ValidDocument[]): DesiredParts 
 
     config.auth_strategies?.forEach(({ protected: p, ...attrs }, i) => add('auth_strategy', attrs, p, ['auth_strategies', i]));
 
+    const declareList = (parent: string, kind: Kind, list: unknown[] | undefined) => {
+      if (list !== undefined) parts.lists.add(childListKey(parent, kind));
+    };
+
     config.products?.forEach(({ protected: p, versions, ...attrs }, i) => {
       add('product', attrs, p, ['products', i]);
+      declareList(address('product', attrs.name), 'product_version', versions);
       versions?.forEach(({ protected: vp, ...version }, j) =>
         add('product_version', { product: attrs.name, ...version }, vp, ['products', i, 'versions', j]),
       );
@@ -80,6 +88,8 @@ export function buildDesired(documents: readonly ValidDocument[]): DesiredParts 
     config.applications?.forEach(({ protected: p, registrations, credentials, ...attrs }, i) => {
       const application = attrs.reference_id;
       add('application', attrs, p, ['applications', i]);
+      declareList(address('application', application), 'registration', registrations);
+      declareList(address('application', application), 'credential', credentials);
       registrations?.forEach(({ protected: rp, ...registration }, j) =>
         add('registration', { application, ...registration }, rp, ['applications', i, 'registrations', j]),
       );

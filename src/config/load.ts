@@ -14,6 +14,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Live state to resolve references into sections the files do not declare (plan, apply). */
   outside?: State;
+  /** --namespace: overrides the config's, before references are checked against what the run keeps. */
+  namespace?: string;
 }
 
 export interface LoadResult {
@@ -69,8 +71,9 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
   problems.push(...parts.problems);
   const desired: DesiredState = {
     state: parts.state,
-    namespace: parts.namespace?.value ?? 'default',
+    namespace: options.namespace ?? parts.namespace?.value ?? 'default',
     sections: parts.sections,
+    lists: parts.lists,
     files,
   };
   if (parts.portal) desired.portal = parts.portal.value;

@@ -1,5 +1,6 @@
 import { splitAddress, type Kind, type Reference } from '../model/kind.js';
 import { SPECS, specOf } from '../model/kinds/index.js';
+import { deletedWhenUndeclared } from '../model/scope.js';
 import type { AnyResource, Resource } from '../model/resource.js';
 import type { State } from '../model/state.js';
 import type { DesiredState } from '../model/state.js';
@@ -19,9 +20,11 @@ export function checkSemantics(desired: DesiredState, outside?: State): Problem[
   const { state } = desired;
 
   const managed = (kind: Kind) => desired.sections.has(specOf(kind).section);
-  // A managed kind's live objects are about to be replaced by the desired ones: never resolve into them.
-  const lookup = (target: string): AnyResource | undefined =>
-    state.get(target) ?? (managed(splitAddress(target)[0]) ? undefined : outside?.get(target));
+  // A live object the run does not declare resolves a reference unless the run deletes it.
+  const lookup = (target: string): AnyResource | undefined => {
+    const live = state.get(target) ? undefined : outside?.get(target);
+    return state.get(target) ?? (live && !deletedWhenUndeclared(desired, live) ? live : undefined);
+  };
 
   for (const resource of state.all()) {
     for (const ref of specOf(resource.kind).references(resource.attrs as never)) {
@@ -124,6 +127,9 @@ function describeRef(ref: Reference): string {
 
 function unknownRef(desired: DesiredState, outside: State | undefined, ref: Reference, kind: Kind): string {
   const [, key] = splitAddress(ref.address);
+  if (outside?.has(ref.address)) {
+    return `${describeRef(ref)} is not declared here, and this run deletes it (namespace "${desired.namespace}" owns it): declare it, or refer to another`;
+  }
   const known = (k: Kind) => [
     ...desired.state.ofKind(k).map((r) => r.key),
     ...(outside ? outside.ofKind(k).map((r) => r.key) : []),

@@ -26,6 +26,8 @@ export interface AttrsByKind {
 export interface Reference {
   address: string;
   field: string;
+  /** Deleting the referenced object deletes this one with it (Konnect cascades): a parent, a registration's version. */
+  cascade?: boolean;
 }
 
 /** What portalctl knows about one kind: its section, its key, what it refers to, its defaults. */
@@ -36,6 +38,13 @@ export interface KindSpec<K extends Kind> {
   section: Section;
   /** The kind this one lives inside: deleting the parent deletes it (Konnect cascades). */
   parent?: Kind;
+  /**
+   * The key of the list under the parent that declares this kind (`versions`). Absent from a declared
+   * parent, the list is not managed in that run; `[]` means none.
+   */
+  list?: string;
+  /** Attributes no backend can change in place: changing one plans a replace (delete, then create). */
+  replacedOn?: readonly string[];
   key(attrs: AttrsByKind[K]): string;
   /** Every resource this one needs to exist: its parent first, then other references. */
   references(attrs: AttrsByKind[K]): Reference[];
@@ -45,6 +54,11 @@ export interface KindSpec<K extends Kind> {
 
 export function address(kind: Kind, key: string): string {
   return `${kind}.${key}`;
+}
+
+/** The address of `attrs`' parent, for a kind that lives inside another, else undefined. */
+export function parentAddress<K extends Kind>(spec: KindSpec<K>, attrs: AttrsByKind[K]): string | undefined {
+  return spec.parent === undefined ? undefined : spec.references(attrs).find((ref) => ref.address.startsWith(`${spec.parent}.`))?.address;
 }
 
 /** The kind and key of an address: `registration.app/billing/v1` → [registration, app/billing/v1]. */

@@ -56,5 +56,7 @@ export interface DesiredState {
   portal?: string;
   /** Sections present in at least one file: only their kinds are managed (and may be deleted). */
   sections: ReadonlySet<Section>;
+  /** Child lists (childListKey) that declared parents declare: only those lists are managed (and may delete). */
+  lists: ReadonlySet<string>;
   files: readonly string[];
 }

@@ -1,7 +1,11 @@
+import { formatPos } from '../config/problems.js';
+import { ExitCode, UserError } from '../errors.js';
 import { KINDS, type Kind } from '../model/kind.js';
 import { SPECS } from '../model/kinds/index.js';
 import type { AnyResource } from '../model/resource.js';
+import { manages, parentOf } from '../model/scope.js';
 import type { DesiredState, State } from '../model/state.js';
+import { Cascades } from './cascade.js';
 import type { Change, FieldDiff, Plan } from '../types/plan.js';
 import { fingerprint, flatten, redactAttrs, sameValue, SENSITIVE } from './fields.js';
 import { isSealed } from '../model/sealed.js';
@@ -18,35 +22,46 @@ export interface DiffOptions {
  */
 const UNMANAGED_WHEN_ABSENT: Partial<Record<Kind, readonly string[]>> = { registration: ['status'] };
 
+/** A declared object whose live twin this namespace may not touch, and the declared objects under it. */
+interface LeftAlone {
+  reason: string;
+  under: AnyResource[];
+}
+
 /**
- * Diffs the desired state against the live one into a plan. Only kinds whose section is present are
- * managed; only objects owned by the namespace are updated or deleted; unowned objects with a
- * desired key are reported and left alone unless adopted; protected objects are never deleted.
+ * Diffs the desired state against the live one into a plan. Only managed kinds and lists (see
+ * model/scope.ts) are diffed; only objects the namespace owns (children by their parent's label) are
+ * updated or deleted, and nothing is created, updated or deleted under a parent it neither owns nor
+ * adopts; protected objects are never deleted, nor is a parent whose delete would take with it an
+ * object the plan keeps. A delete lists what it takes with it.
  */
 export function diffStates(desired: DesiredState, live: State, options: DiffOptions): Plan {
   const { namespace } = desired;
-  const managed = new Set(KINDS.filter((k) => desired.sections.has(SPECS[k].section)));
   const warnings: string[] = [];
   const upserts: Change[] = [];
-  const deletes: Change[] = [];
   let unchanged = 0;
   const adopted = new Set<string>();
-  const leftAlone = new Set<string>();
+  const leftAlone = new Map<string, LeftAlone>();
+  /** Declared address → the left-alone ancestor that covers it. */
+  const coveredBy = new Map<string, string>();
 
-  /** The parent's address of a child resource (its containment parent), else undefined. */
-  const parentOf = (r: AnyResource): string | undefined => {
-    const parentKind = SPECS[r.kind].parent;
-    return parentKind && SPECS[r.kind].references(r.attrs as never).find((ref) => ref.address.startsWith(parentKind + '.'))?.address;
-  };
-  /** Who owns a live object: its own label, or for children the parent's (or this run's, when the parent is adopted). */
+  /** Who owns a live object: its label (a child's is its parent's), or this run's when its parent is adopted. */
   const ownerOf = (r: AnyResource): string | undefined => {
     const parent = parentOf(r);
     return parent !== undefined && adopted.has(parent) ? namespace : r.live?.owner;
   };
 
   for (const kind of KINDS) {
-    if (!managed.has(kind)) continue;
+    if (!desired.sections.has(SPECS[kind].section)) continue;
     for (const want of desired.state.ofKind(kind) as readonly AnyResource[]) {
+      const parent = parentOf(want);
+      const cover = parent === undefined ? undefined : (coveredBy.get(parent) ?? (leftAlone.has(parent) ? parent : undefined));
+      if (cover !== undefined) {
+        // Under a parent this run may not touch: nothing is created, updated or deleted here.
+        coveredBy.set(want.address, cover);
+        leftAlone.get(cover)!.under.push(want);
+        continue;
+      }
       const have = live.get(want.address);
       if (!have) {
         upserts.push(change('create', want, undefined));
@@ -55,45 +70,63 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
       const owner = ownerOf(have);
       let adopt = false;
       if (owner !== namespace) {
-        const parent = parentOf(have);
-        if (parent !== undefined && leftAlone.has(parent)) {
-          leftAlone.add(have.address); // its parent's warning covers it
-          continue;
-        }
         if (owner === undefined && options.adopt) {
           adopt = true;
           adopted.add(have.address);
         } else {
-          leftAlone.add(have.address);
-          warnings.push(
-            owner === undefined
-              ? `${have.address} exists without an owner label: left alone (--adopt takes it over)`
-              : `${have.address} is owned by namespace "${owner}": left alone`,
-          );
+          const reason = owner === undefined ? 'exists without an owner label: left alone (--adopt takes it over)' : `is owned by namespace "${owner}": left alone`;
+          leftAlone.set(have.address, { reason, under: [] });
           continue;
         }
       }
       const diff = fieldDiff(want, have);
-      if (diff.length === 0 && !adopt) unchanged++;
-      else upserts.push({ ...change('update', want, have), diff, ...(adopt && { adopt: true }) });
-    }
-  }
-
-  // Deletes run children first. A parent whose protected child would be cascaded away stays too.
-  const kept = new Set<string>();
-  for (const kind of [...KINDS].reverse()) {
-    if (!managed.has(kind)) continue;
-    for (const have of live.ofKind(kind) as readonly AnyResource[]) {
-      if (desired.state.has(have.address) || ownerOf(have) !== namespace) continue;
-      if (have.protected || kept.has(have.address)) {
-        warnings.push(`${have.address} is not in the config but is ${have.protected ? 'protected' : 'the parent of a protected object'}: kept`);
-        const parent = parentOf(have);
-        if (parent !== undefined) kept.add(parent);
+      if (diff.length === 0 && !adopt) {
+        unchanged++;
         continue;
       }
-      deletes.push(change('delete', undefined, have));
+      const fixed = fixedFields(kind, diff);
+      if (fixed.length > 0) {
+        refuseReplaceInUse(want, fixed, live);
+        upserts.push({ ...change('replace', want, have), diff, replaced_by: fixed });
+      } else {
+        upserts.push({ ...change('update', want, have), diff, ...(adopt && { adopt: true }) });
+      }
     }
   }
+  for (const [address, { reason, under }] of leftAlone) warnings.push(`${address} ${reason}${underNote(under)}`);
+
+  // Deletes: managed live objects this namespace owns that the config does not declare.
+  const candidates = new Set<string>();
+  for (const have of live.all()) {
+    if (!desired.state.has(have.address) && manages(desired, have) && ownerOf(have) === namespace) candidates.add(have.address);
+  }
+  const cascades = new Cascades(live, (r) => {
+    if (r.protected) return { address: r.address, reason: 'is protected' };
+    if (desired.state.has(r.address)) return { address: r.address, reason: 'is declared in the config' };
+    const owner = ownerOf(r);
+    if (owner === namespace) return undefined;
+    return { address: r.address, reason: owner === undefined ? 'has no owner label' : `is owned by namespace "${owner}"` };
+  });
+  const deletes: Change[] = [];
+  for (const address of candidates) {
+    const have = live.get(address)!;
+    const keeper = cascades.keeper(have);
+    if (keeper === undefined) continue;
+    candidates.delete(address);
+    warnings.push(
+      keeper.address === address
+        ? `${address} is not in the config but ${keeper.reason}: kept`
+        : `${address} is not in the config, but deleting it would also delete ${keeper.address}, which ${keeper.reason}: kept`,
+    );
+  }
+  let deleted = 0;
+  for (const address of candidates) {
+    const have = live.get(address)!;
+    const taken = cascades.takenWith(have, (a) => candidates.has(a));
+    deleted += 1 + taken.length;
+    deletes.push(taken.length > 0 ? { ...change('delete', undefined, have), cascade: taken.map((r) => r.address) } : change('delete', undefined, have));
+  }
+  // Children first, so that each delete takes only what it lists.
   deletes.sort((a, b) => KINDS.indexOf(b.kind) - KINDS.indexOf(a.kind) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 
   const changes = [...upserts, ...deletes];
@@ -102,10 +135,42 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
     format_version: 1,
     namespace,
     backend: options.backend,
-    summary: { create: count('create'), update: count('update'), delete: count('delete'), unchanged },
+    summary: { create: count('create'), update: count('update'), replace: count('replace'), delete: deleted, unchanged },
     changes,
     warnings,
   };
+}
+
+/** `, with the 2 objects declared under it (1 credential, 1 registration)`, or nothing. */
+function underNote(under: readonly AnyResource[]): string {
+  if (under.length === 0) return '';
+  const perKind = KINDS.map((k) => [k, under.filter((r) => r.kind === k).length] as const).filter(([, n]) => n > 0);
+  const list = perKind.map(([k, n]) => `${n} ${SPECS[k].noun}${n === 1 ? '' : 's'}`).join(', ');
+  return `, and so ${under.length === 1 ? 'is the object' : `are the ${under.length} objects`} declared under it (${list})`;
+}
+
+/** The changed fields of `kind` that no backend can change in place. */
+function fixedFields(kind: Kind, diff: readonly FieldDiff[]): string[] {
+  const fixed = SPECS[kind].replacedOn ?? [];
+  return fixed.filter((f) => diff.some((d) => d.path === f || d.path.startsWith(`${f}.`)));
+}
+
+/**
+ * A replace deletes the live object first: refused (exit 3) while other objects use it, since the
+ * delete would fail or take them along, and they cannot all be recreated (credentials' keys).
+ */
+function refuseReplaceInUse(want: AnyResource, fixed: readonly string[], live: State): void {
+  const users: string[] = [];
+  for (const r of live.all()) {
+    if (SPECS[r.kind].references(r.attrs as never).some((ref) => ref.address === want.address)) users.push(r.address);
+  }
+  if (users.length === 0) return;
+  const where = want.source ? `${formatPos(want.source)}: ` : '';
+  const shown = users.length > 3 ? `${users.slice(0, 3).join(', ')} and ${users.length - 3} more` : users.join(', ');
+  throw new UserError(
+    `${where}${want.address}: ${fixed.join(', ')} cannot change in place, and replacing it is refused while ${shown} ${users.length === 1 ? 'uses' : 'use'} it; declare a new ${SPECS[want.kind].noun} under another name and move them to it`,
+    ExitCode.refused,
+  );
 }
 
 function change(action: Change['action'], want: AnyResource | undefined, have: AnyResource | undefined): Change {
@@ -118,7 +183,7 @@ function change(action: Change['action'], want: AnyResource | undefined, have: A
     address: subject.address,
     before,
     after,
-    diff: action === 'update' ? [] : wholeDiff(before, after),
+    diff: action === 'create' || action === 'delete' ? wholeDiff(before, after) : [],
     fingerprint: have ? liveFingerprint(have) : null,
   };
   if (want?.source) result.source = { file: want.source.file, line: want.source.line };

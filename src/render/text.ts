@@ -1,13 +1,30 @@
 import type { Change, FieldDiff, Plan } from '../types/plan.js';
 import type { Palette } from './color.js';
 
-const VERB = { create: 'creating', update: 'updating', delete: 'deleting' } as const;
+const VERB = { create: 'creating', update: 'updating', replace: 'replacing', delete: 'deleting' } as const;
 
-/** `creating application mobile-banking`: a change as decK prints it. */
+/** `creating application mobile-banking`: a change as decK prints it, with why a replace and what a delete takes along. */
 export function changeLine(change: Change, colors: Palette, verbs: Record<Change['action'], string> = VERB): string {
   const key = change.address.slice(change.kind.length + 1);
   const color = change.action === 'create' ? colors.green : change.action === 'update' ? colors.yellow : colors.red;
-  return color(`${verbs[change.action]} ${change.kind} ${key}`) + (change.adopt ? ' (adopting an unlabelled object)' : '');
+  return color(`${verbs[change.action]} ${change.kind} ${key}`) + qualifier(change);
+}
+
+function qualifier(change: Change): string {
+  if (change.adopt) return ' (adopting an unlabelled object)';
+  if (change.replaced_by?.length) return ` (${change.replaced_by.join(', ')} cannot change)`;
+  if (change.cascade?.length) return ` (and ${countByKind(change.cascade)} with it)`;
+  return '';
+}
+
+/** `3 registrations, 1 credential`: addresses counted per kind, in the order they first appear. */
+function countByKind(addresses: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const a of addresses) {
+    const kind = a.slice(0, a.indexOf('.'));
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
+  return [...counts].map(([kind, n]) => `${n} ${kind.replace(/_/g, ' ')}${n === 1 ? '' : 's'}`).join(', ');
 }
 
 export function formatValue(value: FieldDiff['before']): string {
@@ -19,16 +36,24 @@ export function renderPlanText(plan: Plan, colors: Palette): string {
   const lines: string[] = [];
   for (const change of plan.changes) {
     lines.push(changeLine(change, colors));
-    if (change.action === 'update') {
+    if (change.action === 'update' || change.action === 'replace') {
       for (const d of change.diff) lines.push(`  ${d.path}: ${formatValue(d.before)} → ${formatValue(d.after)}`);
     }
+    for (const taken of change.cascade ?? []) lines.push(colors.red(`  with ${taken.replace('.', ' ')}`));
   }
   for (const warning of plan.warnings) lines.push(colors.dim(`note: ${warning}`));
   if (plan.changes.length === 0) lines.push('No changes.');
-  lines.push(...summaryLines(plan.summary.create, plan.summary.update, plan.summary.delete));
+  lines.push(...summaryLines(plan.summary));
   return lines.join('\n') + '\n';
 }
 
-export function summaryLines(created: number, updated: number, deleted: number): string[] {
-  return ['Summary:', `  Created: ${created}`, `  Updated: ${updated}`, `  Deleted: ${deleted}`];
+/** The Summary block; `Replaced` appears only when something is replaced. */
+export function summaryLines(counts: Pick<Plan['summary'], 'create' | 'update' | 'replace' | 'delete'>): string[] {
+  return [
+    'Summary:',
+    `  Created: ${counts.create}`,
+    `  Updated: ${counts.update}`,
+    ...(counts.replace > 0 ? [`  Replaced: ${counts.replace}`] : []),
+    `  Deleted: ${counts.delete}`,
+  ];
 }

@@ -38,11 +38,15 @@ export interface Plan {
      */
     create: number;
     /**
-     * Objects to update.
+     * Objects to update in place.
      */
     update: number;
     /**
-     * Objects to delete.
+     * Objects to delete and create again, because a field that cannot change in place changes.
+     */
+    replace: number;
+    /**
+     * Objects deleted, counting those a delete takes with it (cascade).
      */
     delete: number;
     /**
@@ -51,7 +55,7 @@ export interface Plan {
     unchanged: number;
   };
   /**
-   * The changes, in the order apply runs them: creates and updates parents first, then deletes children first.
+   * The changes, in the order apply runs them: creates, updates and replaces parents first, then deletes children first.
    */
   changes: Change[];
   /**
@@ -60,13 +64,13 @@ export interface Plan {
   warnings: string[];
 }
 /**
- * One object to create, update or delete.
+ * One object to create, update, replace or delete.
  */
 export interface Change {
   /**
-   * What apply does to the object.
+   * What apply does to the object. replace: delete it, then create it as desired (see replaced_by).
    */
-  action: 'create' | 'update' | 'delete';
+  action: 'create' | 'update' | 'replace' | 'delete';
   /**
    * The resource kind.
    */
@@ -104,6 +108,14 @@ export interface Change {
    * Hash of the live object the change was planned against (null on create): a saved plan is stale when it no longer matches.
    */
   fingerprint: string | null;
+  /**
+   * replace only: the changed fields that cannot change in place and force the replace.
+   */
+  replaced_by?: string[];
+  /**
+   * delete only: addresses of the objects the delete takes with it (the backend deletes them along with it), not planned as changes of their own.
+   */
+  cascade?: string[];
   /**
    * The object exists without an owner label and is adopted into this namespace (--adopt).
    */

@@ -17,7 +17,7 @@ interface ApplyOptions extends BackendOptions {
   concurrency: string;
 }
 
-const DONE = { create: 'created', update: 'updated', delete: 'deleted' } as const;
+const DONE = { create: 'created', update: 'updated', replace: 'replaced', delete: 'deleted' } as const;
 
 export function registerApply(program: Command, ctx: Context): void {
   addBackendOptions(
@@ -50,8 +50,10 @@ export function registerApply(program: Command, ctx: Context): void {
         io.stdout(renderPlanText(plan, colors));
         if (plan.changes.length === 0) return [];
 
-        if (maxDeletes !== undefined && plan.summary.delete > maxDeletes) {
-          throw new UserError(`the plan deletes ${plan.summary.delete} objects, more than --max-deletes ${maxDeletes}: nothing applied`, ExitCode.refused);
+        // A replace deletes too, and a delete counts what it takes with it.
+        const deletes = plan.summary.delete + plan.summary.replace;
+        if (maxDeletes !== undefined && deletes > maxDeletes) {
+          throw new UserError(`the plan deletes ${deletes} objects, more than --max-deletes ${maxDeletes}: nothing applied`, ExitCode.refused);
         }
         const newCredentials = plan.changes.some((c) => c.kind === 'credential' && c.action === 'create');
         if (newCredentials && options.credentialsOut === undefined && !io.stdoutIsTTY) {
@@ -76,7 +78,9 @@ export function registerApply(program: Command, ctx: Context): void {
         });
       });
 
-      const applied = (action: string) => outcomes.filter((o) => o.status === 'applied' && o.change.action === action).length;
+      const landed = outcomes.filter((o) => o.status === 'applied').map((o) => o.change);
+      const applied = (action: string) => landed.filter((c) => c.action === action).length;
+      const deleted = landed.reduce((n, c) => n + (c.action === 'delete' ? 1 + (c.cascade?.length ?? 0) : 0), 0);
       const secrets = outcomes.flatMap((o) => (o.status === 'applied' && o.secret !== undefined ? [[o.change.address, o.secret] as const] : []));
       if (secrets.length > 0) {
         if (options.credentialsOut !== undefined) {
@@ -87,7 +91,7 @@ export function registerApply(program: Command, ctx: Context): void {
           for (const [address, key] of secrets) io.stdout(`  ${address}: ${key}\n`);
         }
       }
-      if (outcomes.length > 0) io.stdout(summaryLines(applied('create'), applied('update'), applied('delete')).join('\n') + '\n');
+      if (outcomes.length > 0) io.stdout(summaryLines({ create: applied('create'), update: applied('update'), replace: applied('replace'), delete: deleted }).join('\n') + '\n');
 
       const failed = outcomes.filter((o) => o.status === 'failed').length;
       const skipped = outcomes.filter((o) => o.status === 'skipped').length;

@@ -6,6 +6,8 @@ export const authStrategy: KindSpec<'auth_strategy'> = {
   section: 'auth_strategies',
   key: (a) => a.name,
   references: () => [],
+  // Konnect keeps a strategy's type for life: another type is another strategy.
+  replacedOn: ['type'],
   withDefaults: (a) =>
     a.type === 'key_auth'
       ? { display_name: a.name, key_names: ['apikey'], ...a }

@@ -5,7 +5,8 @@ export const credential: KindSpec<'credential'> = {
   noun: 'credential',
   section: 'applications',
   parent: 'application',
+  list: 'credentials',
   key: (a) => `${a.application}/${a.name}`,
-  references: (a) => [{ address: address('application', a.application), field: 'application' }],
+  references: (a) => [{ address: address('application', a.application), field: 'application', cascade: true }],
   withDefaults: (a) => ({ ...a }),
 };

@@ -5,9 +5,10 @@ export const productVersion: KindSpec<'product_version'> = {
   noun: 'product version',
   section: 'products',
   parent: 'product',
+  list: 'versions',
   key: (a) => `${a.product}/${a.name}`,
   references: (a) => {
-    const refs: Reference[] = [{ address: address('product', a.product), field: 'product' }];
+    const refs: Reference[] = [{ address: address('product', a.product), field: 'product', cascade: true }];
     if (a.registration?.auth_strategy !== undefined) {
       refs.push({ address: address('auth_strategy', a.registration.auth_strategy), field: 'registration.auth_strategy' });
     }

@@ -5,10 +5,11 @@ export const registration: KindSpec<'registration'> = {
   noun: 'registration',
   section: 'applications',
   parent: 'application',
+  list: 'registrations',
   key: (a) => `${a.application}/${a.product}/${a.version}`,
   references: (a) => [
-    { address: address('application', a.application), field: 'application' },
-    { address: address('product_version', `${a.product}/${a.version}`), field: 'version' },
+    { address: address('application', a.application), field: 'application', cascade: true },
+    { address: address('product_version', `${a.product}/${a.version}`), field: 'version', cascade: true },
   ],
   // No default status: when the config leaves it out, the version's auto-approve decides it on
   // creation and later changes (an admin approving in the portal) are not fought over.
