@@ -149,7 +149,7 @@ export interface Product {
   labels?: Labels;
   protected?: Protected;
   /**
-   * The product's versions. Absent or empty: the product has no versions managed here.
+   * The product's versions. The whole truth for this product: a version this namespace owns that is not listed is deleted. Absent: this product's versions are not managed in this run; [] means it has none.
    */
   versions?: ProductVersion[];
 }
@@ -221,11 +221,11 @@ export interface Application {
   labels?: Labels;
   protected?: Protected;
   /**
-   * The product versions this application is registered to. The whole truth for this application: a registration not listed here is deleted.
+   * The product versions this application is registered to. The whole truth for this application: a registration not listed here is deleted. Absent: its registrations are not managed in this run; [] means it has none.
    */
   registrations?: Registration[];
   /**
-   * Key-auth credentials of this application. The key is generated on apply and never stored in git or in a plan. The whole truth for this application.
+   * Key-auth credentials of this application. The key is generated on apply and never stored in git or in a plan. The whole truth for this application: a credential not listed is deleted. Absent: its credentials are not managed in this run; [] means it has none.
    */
   credentials?: Credential[];
 }
