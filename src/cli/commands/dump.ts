@@ -23,7 +23,7 @@ export function registerDump(program: Command, ctx: Context): void {
     .addHelpText(
       'after',
       '\nOne namespace is dumped: --namespace, else the one that owns most objects. Objects of other namespaces are left out' +
-        ' (a note says which); objects without an owner label are included, for `plan --adopt` to take over.' +
+        ' (a note says which); objects without an owner label are included, for `apply --adopt` to take over.' +
         '\nCredential keys are never dumped (the portal keeps only their hashes): only credential names are.\n',
     )
     .action(async (options: DumpOptions) => {
@@ -40,17 +40,18 @@ export function registerDump(program: Command, ctx: Context): void {
         const others = [...slice.otherNamespaces].sort(([a], [b]) => (a < b ? -1 : 1));
         const total = others.reduce((sum, [, n]) => sum + n, 0);
         const chosen = options.namespace === undefined ? `dumped namespace "${namespace}" (it owns the most objects; --namespace picks another); ` : '';
-        ctx.io.stderr(`note: ${chosen}left out ${total} objects owned by other namespaces: ${others.map(([ns, n]) => `"${ns}" (${n})`).join(', ')}\n`);
+        ctx.io.stderr(`note: ${chosen}left out ${objects(total)} owned by other namespaces: ${others.map(([ns, n]) => `"${ns}" (${n})`).join(', ')}\n`);
       }
       if (slice.unowned > 0) {
         ctx.io.stderr(
           options.ownedOnly
-            ? `note: left out ${slice.unowned} objects without an owner label (--owned-only)\n`
-            : `note: ${slice.unowned} objects carry no owner label: included; plan and apply with --adopt to take them over into namespace "${namespace}" (--owned-only leaves them out)\n`,
+            ? `note: left out ${objects(slice.unowned)} without an owner label (--owned-only)\n`
+            : `note: included ${objects(slice.unowned)} without an owner label: plan and apply with --adopt to take ${slice.unowned === 1 ? 'it' : 'them'} over into namespace "${namespace}" (--owned-only leaves them out)\n`,
         );
       }
       if (envNames.length > 0) {
-        ctx.io.stderr(`note: ${envNames.length} values came from the environment and are not stored; the dump reads them from: ${envNames.join(', ')}\n`);
+        const values = envNames.length === 1 ? '1 value came' : `${envNames.length} values came`;
+        ctx.io.stderr(`note: ${values} from the environment and are not stored; the dump reads them from: ${envNames.join(', ')}\n`);
       }
       const text =
         options.format === 'json'
@@ -64,4 +65,8 @@ export function registerDump(program: Command, ctx: Context): void {
       await writeFileAtomic(file, text);
       ctx.io.stdout(`wrote ${file}\n`);
     });
+}
+
+function objects(n: number): string {
+  return n === 1 ? '1 object' : `${n} objects`;
 }
