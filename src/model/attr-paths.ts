@@ -1,15 +1,33 @@
 /**
- * A deep copy of `attrs` with the value at each dot-separated path (`owner.name`) replaced by
- * `replace(value)`. Paths that lead nowhere are skipped.
+ * A deep copy of `attrs` with the value at each dot-separated path (`owner.name`, `key_names.0`,
+ * `labels.team.name`) replaced by `replace(value)`. Paths that lead nowhere are skipped.
  */
 export function replaceAtPaths<T extends object>(attrs: T, paths: readonly string[], replace: (value: unknown) => unknown): T {
   const copy = structuredClone(attrs) as Record<string, unknown>;
   for (const path of paths) {
-    const parts = path.split('.');
-    let node: Record<string, unknown> | undefined = copy;
-    for (const part of parts.slice(0, -1)) node = node?.[part] as Record<string, unknown> | undefined;
-    const last = parts[parts.length - 1]!;
-    if (node && last in node) node[last] = replace(node[last]);
+    const steps = resolvePath(copy, path.split('.'));
+    if (steps === undefined) continue;
+    let node = copy;
+    for (const step of steps.slice(0, -1)) node = node[step] as Record<string, unknown>;
+    const last = steps[steps.length - 1]!;
+    node[last] = replace(node[last]);
   }
   return copy as T;
+}
+
+/**
+ * The keys that lead from `node` to the value a dot-separated path names, or undefined. A path is
+ * ambiguous when keys hold dots (label keys may: `labels.team.name` is `labels["team.name"]`), so
+ * each step tries every run of parts as one key, against the keys the value really has.
+ */
+export function resolvePath(node: unknown, parts: readonly string[]): string[] | undefined {
+  if (parts.length === 0) return [];
+  if (node === null || typeof node !== 'object') return undefined;
+  for (let end = 1; end <= parts.length; end++) {
+    const key = parts.slice(0, end).join('.');
+    if (!Object.hasOwn(node, key)) continue;
+    const rest = resolvePath((node as Record<string, unknown>)[key], parts.slice(end));
+    if (rest !== undefined) return [key, ...rest];
+  }
+  return undefined;
 }

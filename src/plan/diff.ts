@@ -7,8 +7,7 @@ import { manages, parentOf } from '../model/scope.js';
 import type { DesiredState, State } from '../model/state.js';
 import { Cascades } from './cascade.js';
 import type { Change, FieldDiff, Plan } from '../types/plan.js';
-import { fingerprint, flatten, redactAttrs, sameValue, SENSITIVE } from './fields.js';
-import { isSealed } from '../model/sealed.js';
+import { fieldDiffs, fingerprint, shownAttrs, wholeFieldDiffs } from './fields.js';
 
 export interface DiffOptions {
   backend: Plan['backend'];
@@ -192,7 +191,7 @@ function change(action: Change['action'], want: AnyResource | undefined, have: A
 
 /** What a plan shows of a resource: its attributes with secrets redacted, and its protection. */
 function displayed(r: AnyResource): Record<string, unknown> {
-  return { ...redactAttrs(r.attrs, r.secretAttrs), protected: r.protected };
+  return shownAttrs(r);
 }
 
 /** The fingerprint of a live object: a saved plan is stale when the object no longer has it. */
@@ -201,26 +200,10 @@ export function liveFingerprint(r: AnyResource): string {
 }
 
 function wholeDiff(before: Record<string, unknown> | null, after: Record<string, unknown> | null): FieldDiff[] {
-  const side = flatten(before ?? after ?? {}) as Map<string, FieldDiff['after']>;
-  return [...side].map(([path, value]) => (before ? { path, before: value } : { path, after: value }));
+  return wholeFieldDiffs(before, after);
 }
 
 /** Field-level differences of a desired resource from its live twin, secrets redacted. */
 function fieldDiff(want: AnyResource, have: AnyResource): FieldDiff[] {
-  const ignored = new Set((UNMANAGED_WHEN_ABSENT[want.kind] ?? []).filter((f) => (want.attrs as Record<string, unknown>)[f] === undefined));
-  const desired = flatten({ ...want.attrs, protected: want.protected }) as Map<string, FieldDiff['after']>;
-  const actual = flatten({ ...have.attrs, protected: have.protected }) as Map<string, FieldDiff['before']>;
-  const secret = new Set(want.secretAttrs ?? []);
-  const diffs: FieldDiff[] = [];
-  for (const path of new Set([...desired.keys(), ...actual.keys()])) {
-    if (ignored.has(path.split('.')[0]!)) continue;
-    const after = desired.get(path);
-    const before = actual.get(path);
-    if (sameValue(after, before)) continue;
-    const d: FieldDiff = { path };
-    if (actual.has(path)) d.before = secret.has(path) || isSealed(before) ? SENSITIVE : before;
-    if (desired.has(path)) d.after = secret.has(path) ? SENSITIVE : after;
-    diffs.push(d);
-  }
-  return diffs;
+  return fieldDiffs(want, have, UNMANAGED_WHEN_ABSENT[want.kind]);
 }

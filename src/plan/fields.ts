@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { replaceAtPaths } from '../model/attr-paths.js';
+import type { AnyResource } from '../model/resource.js';
 import { isSealed, matchesSealed } from '../model/sealed.js';
+import type { FieldDiff } from '../types/plan.js';
 
 /** Shown instead of a value that came from the environment. */
 export const SENSITIVE = '(sensitive)';
@@ -28,10 +30,30 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
-/** Equal values; a sealed live value equals the desired value it was sealed from. */
+/**
+ * Equal values, at any depth; a sealed value equals the value it was sealed from wherever it sits
+ * (a list item, a label, a field of an object in a list). Undefined fields count as absent.
+ */
 export function sameValue(desired: unknown, live: unknown): boolean {
   if (isSealed(live)) return isSealed(desired) ? desired.$sensitive === live.$sensitive : matchesSealed(desired, live);
+  if (isSealed(desired)) return matchesSealed(live, desired);
+  if (Array.isArray(desired) || Array.isArray(live)) {
+    return Array.isArray(desired) && Array.isArray(live) && desired.length === live.length && desired.every((item, i) => sameValue(item, live[i]));
+  }
+  if (isRecord(desired) && isRecord(live)) {
+    const a = definedKeys(desired);
+    const b = definedKeys(live);
+    return a.length === b.length && a.every((key) => Object.hasOwn(live, key) && sameValue(desired[key], live[key]));
+  }
   return canonicalJson(desired) === canonicalJson(live);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function definedKeys(record: Record<string, unknown>): string[] {
+  return Object.keys(record).filter((key) => record[key] !== undefined);
 }
 
 /** A short, stable hash of a value (sha256, first 16 hex digits). */
@@ -50,4 +72,44 @@ function unsealed(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(unsealed);
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unsealed(v)]));
   return value;
+}
+
+/**
+ * What a plan shows of a resource: its attributes with secrets redacted (its own secret positions,
+ * `alsoSecret` ones, and every seal), and its protection.
+ */
+export function shownAttrs(r: AnyResource, alsoSecret: readonly string[] = []): Record<string, unknown> {
+  return { ...redactAttrs(r.attrs, [...(r.secretAttrs ?? []), ...alsoSecret]), protected: r.protected };
+}
+
+/** The field list of a create (every `after` field) or a delete (every `before` field), from displayed values. */
+export function wholeFieldDiffs(before: Record<string, unknown> | null, after: Record<string, unknown> | null): FieldDiff[] {
+  const side = flatten(before ?? after ?? {}) as Map<string, FieldDiff['after']>;
+  return [...side].map(([path, value]) => (before ? { path, before: value } : { path, after: value }));
+}
+
+/**
+ * Field-level differences of a desired resource from its live twin. Values are compared as they are
+ * (seal-aware, at any depth) and shown as displayed: a field holding a secret anywhere shows
+ * (sensitive) in that position only. The live side is redacted at the desired side's secret
+ * positions too, in case a backend holds the old value in the clear. `unmanagedWhenAbsent` fields
+ * are not compared when the desired resource leaves them out.
+ */
+export function fieldDiffs(want: AnyResource, have: AnyResource, unmanagedWhenAbsent: readonly string[] = []): FieldDiff[] {
+  const wantAttrs = want.attrs as Record<string, unknown>;
+  const ignored = new Set(unmanagedWhenAbsent.filter((field) => wantAttrs[field] === undefined));
+  const desired = flatten({ ...want.attrs, protected: want.protected });
+  const actual = flatten({ ...have.attrs, protected: have.protected });
+  const shownDesired = flatten(shownAttrs(want)) as Map<string, FieldDiff['after']>;
+  const shownActual = flatten(shownAttrs(have, want.secretAttrs)) as Map<string, FieldDiff['before']>;
+  const diffs: FieldDiff[] = [];
+  for (const path of new Set([...desired.keys(), ...actual.keys()])) {
+    if (ignored.has(path.split('.')[0]!)) continue;
+    if (sameValue(desired.get(path), actual.get(path))) continue;
+    const d: FieldDiff = { path };
+    if (actual.has(path)) d.before = shownActual.get(path);
+    if (desired.has(path)) d.after = shownDesired.get(path);
+    diffs.push(d);
+  }
+  return diffs;
 }

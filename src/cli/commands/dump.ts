@@ -2,25 +2,56 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { stringify } from 'yaml';
-import { commonOwner, stateToConfig } from '../../dump/to-config.js';
+import { validateConfigData } from '../../config/schema.js';
+import { UserError } from '../../errors.js';
+import { stateToConfig } from '../../dump/to-config.js';
+import { commonOwner, sliceByOwner } from '../../model/owner.js';
 import { addBackendOptions, openBackend, type BackendOptions } from '../backend-options.js';
 import type { Context } from '../context.js';
 
 interface DumpOptions extends BackendOptions {
   out?: string;
   format: 'yaml' | 'json';
+  ownedOnly?: boolean;
 }
 
 export function registerDump(program: Command, ctx: Context): void {
   addBackendOptions(program.command('dump').description('write the live portal as config: the way to adopt an existing portal'))
     .option('--out <dir>', 'write <dir>/portal.yaml (or .json) instead of printing')
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
-    .addHelpText('after', '\nCredential keys are never dumped (the portal keeps only their hashes): only credential names are.\n')
+    .option('--owned-only', 'leave out objects that carry no owner label (included by default, to be adopted)')
+    .addHelpText(
+      'after',
+      '\nOne namespace is dumped: --namespace, else the one that owns most objects. Objects of other namespaces are left out' +
+        ' (a note says which); objects without an owner label are included, for `apply --adopt` to take over.' +
+        '\nCredential keys are never dumped (the portal keeps only their hashes): only credential names are.\n',
+    )
     .action(async (options: DumpOptions) => {
+      if (options.namespace !== undefined) {
+        const invalid = validateConfigData({ namespace: options.namespace }, () => false);
+        if (invalid.length > 0) throw new UserError(`--namespace: ${invalid[0]!.message}`);
+      }
       const live = await openBackend(options).read();
-      const { config, envNames } = stateToConfig(live, options.namespace ?? commonOwner(live) ?? 'default');
+      const namespace = options.namespace ?? commonOwner(live) ?? 'default';
+      const slice = sliceByOwner(live, namespace, options.ownedOnly !== true);
+      const { config, envNames } = stateToConfig(slice.state, namespace);
+
+      if (slice.otherNamespaces.size > 0) {
+        const others = [...slice.otherNamespaces].sort(([a], [b]) => (a < b ? -1 : 1));
+        const total = others.reduce((sum, [, n]) => sum + n, 0);
+        const chosen = options.namespace === undefined ? `dumped namespace "${namespace}" (it owns the most objects; --namespace picks another); ` : '';
+        ctx.io.stderr(`note: ${chosen}left out ${objects(total)} owned by other namespaces: ${others.map(([ns, n]) => `"${ns}" (${n})`).join(', ')}\n`);
+      }
+      if (slice.unowned > 0) {
+        ctx.io.stderr(
+          options.ownedOnly
+            ? `note: left out ${objects(slice.unowned)} without an owner label (--owned-only)\n`
+            : `note: included ${objects(slice.unowned)} without an owner label: plan and apply with --adopt to take ${slice.unowned === 1 ? 'it' : 'them'} over into namespace "${namespace}" (--owned-only leaves them out)\n`,
+        );
+      }
       if (envNames.length > 0) {
-        ctx.io.stderr(`note: ${envNames.length} values came from the environment and are not stored; the dump reads them from: ${envNames.join(', ')}\n`);
+        const values = envNames.length === 1 ? '1 value came' : `${envNames.length} values came`;
+        ctx.io.stderr(`note: ${values} from the environment and are not stored; the dump reads them from: ${envNames.join(', ')}\n`);
       }
       const text =
         options.format === 'json'
@@ -34,4 +65,8 @@ export function registerDump(program: Command, ctx: Context): void {
       await writeFileAtomic(file, text);
       ctx.io.stdout(`wrote ${file}\n`);
     });
+}
+
+function objects(n: number): string {
+  return n === 1 ? '1 object' : `${n} objects`;
 }
