@@ -1,13 +1,6 @@
-import { SPECS } from './kinds/index.js';
 import type { AnyResource } from './resource.js';
+import { parentOf } from './scope.js';
 import { State } from './state.js';
-
-/** The address of a resource's containment parent (a version's product, a registration's application), if any. */
-export function parentAddress(r: AnyResource): string | undefined {
-  const parentKind = SPECS[r.kind].parent;
-  if (parentKind === undefined) return undefined;
-  return SPECS[r.kind].references(r.attrs as never).find((ref) => ref.address.startsWith(parentKind + '.'))?.address;
-}
 
 /**
  * The namespace that owns a live resource: a child belongs with its parent (a registration is its
@@ -15,7 +8,7 @@ export function parentAddress(r: AnyResource): string | undefined {
  * for an unlabelled object.
  */
 export function ownerOf(state: State, r: AnyResource): string | undefined {
-  const parent = parentAddress(r);
+  const parent = parentOf(r);
   const found = parent === undefined ? undefined : state.get(parent);
   return found ? ownerOf(state, found) : r.live?.owner;
 }
