@@ -174,33 +174,25 @@ function refuseReplaceInUse(want: AnyResource, fixed: readonly string[], live: S
 
 function change(action: Change['action'], want: AnyResource | undefined, have: AnyResource | undefined): Change {
   const subject = (want ?? have)!;
-  const before = have ? displayed(have) : null;
-  const after = want ? displayed(want) : null;
+  // The live side is redacted where the desired side is secret too, whatever the backend holds there.
+  const before = have ? shownAttrs(have, want?.secretAttrs) : null;
+  const after = want ? shownAttrs(want) : null;
   const result: Change = {
     action,
     kind: subject.kind,
     address: subject.address,
     before,
     after,
-    diff: action === 'create' || action === 'delete' ? wholeDiff(before, after) : [],
+    diff: action === 'create' || action === 'delete' ? wholeFieldDiffs(before, after) : [],
     fingerprint: have ? liveFingerprint(have) : null,
   };
   if (want?.source) result.source = { file: want.source.file, line: want.source.line };
   return result;
 }
 
-/** What a plan shows of a resource: its attributes with secrets redacted, and its protection. */
-function displayed(r: AnyResource): Record<string, unknown> {
-  return shownAttrs(r);
-}
-
 /** The fingerprint of a live object: a saved plan is stale when the object no longer has it. */
 export function liveFingerprint(r: AnyResource): string {
   return fingerprint({ attrs: r.attrs, owner: r.live?.owner ?? null, protected: r.protected });
-}
-
-function wholeDiff(before: Record<string, unknown> | null, after: Record<string, unknown> | null): FieldDiff[] {
-  return wholeFieldDiffs(before, after);
 }
 
 /** Field-level differences of a desired resource from its live twin, secrets redacted. */
