@@ -6,8 +6,12 @@ import { changeLine, renderPlanText, summaryLines } from '../../render/text.js';
 import { addBackendOptions, openBackend, type BackendOptions } from '../backend-options.js';
 import type { Context } from '../context.js';
 import { confirm } from '../confirm.js';
-import { readCredentials, writeCredentials } from '../credentials-out.js';
+import { checkCredentialsOut, CredentialsSink, removeCredentials } from '../credentials-out.js';
 import { loadAndPlan } from '../load-plan.js';
+import { describeStop, stopCause, stopExitCode } from '../stop.js';
+import { SPECS } from '../../model/kinds/index.js';
+import type { State } from '../../model/state.js';
+import type { Change } from '../../types/plan.js';
 
 interface ApplyOptions extends BackendOptions {
   yes?: boolean;
@@ -42,60 +46,114 @@ export function registerApply(program: Command, ctx: Context): void {
       const maxDeletes = options.maxDeletes === undefined ? undefined : wholeNumber('--max-deletes', options.maxDeletes);
       const concurrency = Math.max(1, wholeNumber('--concurrency', options.concurrency));
       const backend = openBackend(options);
-      if (options.credentialsOut !== undefined) await readCredentials(options.credentialsOut);
+      const keyFile = options.credentialsOut;
+      // Before anything changes: a key that cannot be written must never be made.
+      if (keyFile !== undefined) await checkCredentialsOut(keyFile, backend.type === 'local' ? backend.target : undefined);
+      const sink = keyFile === undefined ? undefined : new CredentialsSink(keyFile);
 
-      // The lock is held from reading the live state to the last write: nothing changes in between.
-      const outcomes = await backend.transaction(async (tx) => {
-        const { desired, live, plan } = await loadAndPlan(paths, backend, options, io);
-        io.stdout(renderPlanText(plan, colors));
-        if (plan.changes.length === 0) return [];
+      // From taking the lock to the report, SIGINT and SIGTERM stop the apply: no new writes start,
+      // what landed is saved and the lock released (a signal's default would leave both behind).
+      const untrap = io.trapSignals?.((signal) => io.stderr(`${signal}: stopping after the writes in flight; what landed is saved\n`)) ?? (() => undefined);
+      try {
+        // The lock is held from reading the live state to the last write: nothing changes in between.
+        const run = await backend.transaction(async (tx) => {
+          const { desired, live, plan } = await loadAndPlan(paths, backend, options, io);
+          io.stdout(renderPlanText(plan, colors));
+          if (plan.changes.length === 0) return { live, total: 0, outcomes: [] as Outcome[] };
 
-        if (maxDeletes !== undefined && plan.summary.delete > maxDeletes) {
-          throw new UserError(`the plan deletes ${plan.summary.delete} objects, more than --max-deletes ${maxDeletes}: nothing applied`, ExitCode.refused);
-        }
-        const newCredentials = plan.changes.some((c) => c.kind === 'credential' && c.action === 'create');
-        if (newCredentials && options.credentialsOut === undefined && !io.stdoutIsTTY) {
-          throw new UserError(
-            'the plan creates credentials and their keys can be shown only once: pass --credentials-out FILE (nothing applied)',
-            ExitCode.refused,
-          );
-        }
-        if (!options.yes) {
-          if (!io.stdinIsTTY) throw new UserError('apply asks for confirmation on a terminal; pass --yes to apply without asking (nothing applied)');
-          if (!(await confirm('Apply these changes? Only "yes" is accepted: '))) throw new UserError('apply cancelled: nothing applied', ExitCode.refused);
-        }
+          if (maxDeletes !== undefined && plan.summary.delete > maxDeletes) {
+            throw new UserError(`the plan deletes ${plan.summary.delete} objects, more than --max-deletes ${maxDeletes}: nothing applied`, ExitCode.refused);
+          }
+          const newCredentials = plan.changes.some((c) => c.kind === 'credential' && c.action === 'create');
+          if (newCredentials && keyFile === undefined && !io.stdoutIsTTY) {
+            throw new UserError(
+              'the plan creates credentials and their keys can be shown only once: pass --credentials-out FILE (nothing applied)',
+              ExitCode.refused,
+            );
+          }
+          await stopIfAsked(io.stop);
+          if (!options.yes) {
+            if (!io.stdinIsTTY) throw new UserError('apply asks for confirmation on a terminal; pass --yes to apply without asking (nothing applied)');
+            const yes = await confirm('Apply these changes? Only "yes" is accepted: ', io.stop);
+            // Ctrl-C at the prompt is an answer (no), whether the terminal sent it as a key or as SIGINT.
+            if (stopCause(io.stop) !== undefined && stopCause(io.stop) !== 'SIGINT') await stopIfAsked(io.stop);
+            if (!yes) throw new UserError('apply cancelled: nothing applied', ExitCode.refused);
+          }
 
-        io.stdout('\n');
-        // On a terminal each line says how far the apply has got: [12/240].
-        let done = 0;
-        const total = plan.changes.length;
-        const progress = () => (io.stdoutIsTTY ? colors.dim(`[${++done}/${total}] `) : '');
-        return execute(plan.changes, desired, live, tx, {
-          concurrency,
-          onOutcome: (o) => io.stdout(progress() + outcomeLine(o, colors) + '\n'),
+          io.stdout('\n');
+          // On a terminal each line says how far the apply has got: [12/240].
+          let done = 0;
+          const total = plan.changes.length;
+          const progress = () => (io.stdoutIsTTY ? colors.dim(`[${++done}/${total}] `) : '');
+          const outcomes = await execute(plan.changes, desired, live, tx, {
+            concurrency,
+            signal: io.stop,
+            onOutcome: (o) => io.stdout(progress() + outcomeLine(o, colors) + '\n'),
+            // Each new key is in the credentials file before its credential counts as made (and is saved).
+            ...(sink && { onSecret: (change: Change, secret: string) => sink.add(change.address, secret) }),
+          });
+          return { live, total, outcomes };
         });
-      });
+        await report(run.outcomes, run.total, run.live);
+      } finally {
+        untrap();
+      }
 
-      const applied = (action: string) => outcomes.filter((o) => o.status === 'applied' && o.change.action === action).length;
-      const secrets = outcomes.flatMap((o) => (o.status === 'applied' && o.secret !== undefined ? [[o.change.address, o.secret] as const] : []));
-      if (secrets.length > 0) {
-        if (options.credentialsOut !== undefined) {
-          await writeCredentials(options.credentialsOut, Object.fromEntries(secrets));
-          io.stdout(`wrote ${secrets.length} new credential ${secrets.length === 1 ? 'key' : 'keys'} to ${options.credentialsOut}\n`);
-        } else {
-          io.stdout('\nNew credential keys (shown once, store them now):\n');
-          for (const [address, key] of secrets) io.stdout(`  ${address}: ${key}\n`);
+      async function report(outcomes: Outcome[], total: number, live: State): Promise<void> {
+        const applied = (action: string) => outcomes.filter((o) => o.status === 'applied' && o.change.action === action).length;
+        const secrets = outcomes.flatMap((o) => (o.status === 'applied' && o.secret !== undefined ? [[o.change.address, o.secret] as const] : []));
+        if (secrets.length > 0) {
+          if (keyFile !== undefined) {
+            io.stdout(`wrote ${secrets.length} new credential ${secrets.length === 1 ? 'key' : 'keys'} to ${keyFile}\n`);
+          } else {
+            io.stdout('\nNew credential keys (shown once, store them now):\n');
+            for (const [address, key] of secrets) io.stdout(`  ${address}: ${key}\n`);
+          }
+        }
+        if (keyFile !== undefined) await forgetDeletedKeys(keyFile, outcomes, live, new Set(secrets.map(([address]) => address)));
+        if (outcomes.length > 0) io.stdout(summaryLines(applied('create'), applied('update'), applied('delete')).join('\n') + '\n');
+
+        const failed = outcomes.filter((o) => o.status === 'failed').length;
+        const skipped = outcomes.filter((o) => o.status === 'skipped').length;
+        const notStarted = total - outcomes.length;
+        const counts = `${outcomes.length - failed - skipped} applied, ${failed} failed, ${skipped} skipped`;
+        const stopped = stopCause(io.stop);
+        if (stopped !== undefined && total > 0) {
+          io.stderr(`apply stopped by ${describeStop(stopped)}: ${counts}, ${notStarted} not started; apply again to finish\n`);
+          ctx.exitCode = stopExitCode(stopped);
+        } else if (failed + skipped > 0) {
+          io.stderr(`apply incomplete: ${counts}; fix the cause and apply again\n`);
+          ctx.exitCode = ExitCode.error;
         }
       }
-      if (outcomes.length > 0) io.stdout(summaryLines(applied('create'), applied('update'), applied('delete')).join('\n') + '\n');
 
-      const failed = outcomes.filter((o) => o.status === 'failed').length;
-      const skipped = outcomes.filter((o) => o.status === 'skipped').length;
-      if (failed + skipped > 0) {
-        io.stderr(`apply incomplete: ${outcomes.length - failed - skipped} applied, ${failed} failed, ${skipped} skipped; fix the cause and apply again\n`);
-        ctx.exitCode = ExitCode.error;
+      /** Removes from the credentials file the keys of credentials this apply deleted, themselves or with their application. */
+      async function forgetDeletedKeys(file: string, outcomes: Outcome[], live: State, madeNow: Set<string>): Promise<void> {
+        const deleted = new Set(outcomes.filter((o) => o.status === 'applied' && o.change.action === 'delete').map((o) => o.change.address));
+        if (deleted.size === 0) return;
+        const gone = [...live.all()]
+          .filter((r) => r.kind === 'credential' && !madeNow.has(r.address))
+          .filter((r) => deleted.has(r.address) || SPECS.credential.references(r.attrs as never).some((ref) => deleted.has(ref.address)))
+          .map((r) => r.address);
+        let removed: number;
+        try {
+          removed = await removeCredentials(file, gone);
+        } catch (cause) {
+          io.stderr(`error: ${file}: cannot remove the keys of deleted credentials (${cause instanceof UserError ? cause.message : ((cause as NodeJS.ErrnoException).code ?? String(cause))})\n`);
+          ctx.exitCode = ExitCode.error;
+          return;
+        }
+        if (removed > 0) io.stdout(`removed ${removed} ${removed === 1 ? 'key' : 'keys'} of deleted credentials from ${file}\n`);
       }
     });
+}
+
+/** Ends the apply, nothing applied, when it was asked to stop (a signal, standard output closing). */
+async function stopIfAsked(stop: AbortSignal | undefined): Promise<void> {
+  // A closed pipe is reported by an event after the write: let it arrive before deciding.
+  await new Promise((resolve) => setImmediate(resolve));
+  const cause = stopCause(stop);
+  if (cause !== undefined) throw new UserError(`apply stopped by ${describeStop(cause)}: nothing applied`, stopExitCode(cause));
 }
 
 function outcomeLine(o: Outcome, colors: ReturnType<typeof palette>): string {
