@@ -97,6 +97,9 @@ export async function execute(changes: readonly Change[], desired: DesiredState,
   for (const batch of batches(changes)) {
     await runBounded(batch, options.concurrency, run);
     await Promise.all(keeping.splice(0));
+    // Let signals and a closed output be heard between batches: a backend whose writes never wait
+    // (local) would otherwise run to the end before the signal's handler gets a turn.
+    if (options.signal) await new Promise((resolve) => setImmediate(resolve));
   }
   return outcomes;
 }

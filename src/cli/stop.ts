@@ -16,9 +16,9 @@ export function stopExitCode(cause: StopCause): ExitCode {
   return cause === 'SIGINT' ? ExitCode.interrupted : cause === 'SIGTERM' ? ExitCode.terminated : ExitCode.error;
 }
 
-/** A cause as the end of "apply stopped by …". */
+/** "stopped by SIGTERM", "stopped (standard output closed)": what follows "apply" in its report. */
 export function describeStop(cause: StopCause): string {
-  return cause === 'stdout closed' ? 'standard output closing' : cause;
+  return cause === 'stdout closed' ? 'stopped (standard output closed)' : `stopped by ${cause}`;
 }
 
 /**

@@ -119,7 +119,7 @@ export function registerApply(program: Command, ctx: Context): void {
         const counts = `${outcomes.length - failed - skipped} applied, ${failed} failed, ${skipped} skipped`;
         const stopped = stopCause(io.stop);
         if (stopped !== undefined && total > 0) {
-          io.stderr(`apply stopped by ${describeStop(stopped)}: ${counts}, ${notStarted} not started; apply again to finish\n`);
+          io.stderr(`apply ${describeStop(stopped)}: ${counts}, ${notStarted} not started; apply again to finish\n`);
           ctx.exitCode = stopExitCode(stopped);
         } else if (failed + skipped > 0) {
           io.stderr(`apply incomplete: ${counts}; fix the cause and apply again\n`);
@@ -153,7 +153,7 @@ async function stopIfAsked(stop: AbortSignal | undefined): Promise<void> {
   // A closed pipe is reported by an event after the write: let it arrive before deciding.
   await new Promise((resolve) => setImmediate(resolve));
   const cause = stopCause(stop);
-  if (cause !== undefined) throw new UserError(`apply stopped by ${describeStop(cause)}: nothing applied`, stopExitCode(cause));
+  if (cause !== undefined) throw new UserError(`apply ${describeStop(cause)}: nothing applied`, stopExitCode(cause));
 }
 
 function outcomeLine(o: Outcome, colors: ReturnType<typeof palette>): string {
