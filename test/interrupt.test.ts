@@ -106,7 +106,7 @@ describe('a signal during apply', () => {
 
 describe('a closed standard output', () => {
   it('ends plan quietly: no stack trace, no error', async () => {
-    const ws = await bigWorkspace(1000);
+    const ws = await bigWorkspace(2500); // a plan of 250 kB: more than the pipe holds after the first read
     const r = await runUntil(['plan', ws.config, '--state', ws.state], 'creating', (child) => child.stdout!.destroy());
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
