@@ -32,13 +32,16 @@ export function registerApply(program: Command, ctx: Context): void {
   )
     .option('-y, --yes', 'apply without asking (required when not run from a terminal)')
     .option('--max-deletes <n>', 'refuse (exit 3) a plan that deletes more than n objects')
-    .option('--credentials-out <file>', 'write new credential keys to this file (JSON, mode 0600, merged into an existing file)')
+    .option('--credentials-out <file>', 'write new credential keys to this file as they are made (JSON, mode 0600, merged into an existing file)')
     .option('--adopt', 'take over live objects with a matching key that carry no owner label')
     .option('--concurrency <n>', 'writes in flight at once', '8')
     .addHelpText(
       'after',
-      '\nNew credential keys are never logged. Without --credentials-out they are shown once on a terminal;\n' +
-        'a run that is not on a terminal and would create credentials refuses (exit 3) before changing anything.\n',
+      '\nNew credential keys are never logged. --credentials-out is checked before anything changes; each key is\n' +
+        'in it before its credential counts as made, and keys of credentials the apply deletes are removed from it.\n' +
+        'Without it keys are shown once on a terminal; a run that is not on a terminal and would create\n' +
+        'credentials refuses (exit 3) before changing anything. SIGINT or SIGTERM stops the apply: writes in\n' +
+        'flight finish, what landed is saved, the report says what did not (exit 130 or 143).\n',
     )
     .action(async (paths: string[], options: ApplyOptions) => {
       const io = ctx.io;
