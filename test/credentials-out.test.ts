@@ -67,11 +67,14 @@ describe('--credentials-out is checked before anything changes', () => {
 
   it('refuses an existing file that is not a credentials file', async () => {
     const ws = await workspace('quickstart');
-    await writeFile(ws.creds, '[1, 2]\n');
-    const r = await ws.apply();
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/is not a credentials JSON file/);
-    await expect(stat(ws.state)).rejects.toThrow();
+    for (const text of ['[1, 2]\n', '{"credential.a/b": {"key": "x"}}\n', 'not json']) {
+      await writeFile(ws.creds, text);
+      const r = await ws.apply();
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error: \S+: exists but is not a credentials JSON file .*\n$/);
+      await expect(stat(ws.state)).rejects.toThrow();
+      expect(await readFile(ws.creds, 'utf8')).toBe(text);
+    }
   });
 });
 

@@ -38,7 +38,9 @@ export async function readCredentials(path: string): Promise<Record<string, stri
   }
   try {
     const data = JSON.parse(text) as unknown;
-    if (data !== null && typeof data === 'object' && !Array.isArray(data)) return data as Record<string, string>;
+    if (data !== null && typeof data === 'object' && !Array.isArray(data) && Object.values(data).every((key) => typeof key === 'string')) {
+      return data as Record<string, string>;
+    }
   } catch {
     // reported below
   }
