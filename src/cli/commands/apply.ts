@@ -79,7 +79,7 @@ export function registerApply(program: Command, ctx: Context): void {
             if (!io.stdinIsTTY) throw new UserError('apply asks for confirmation on a terminal; pass --yes to apply without asking (nothing applied)');
             const yes = await confirm('Apply these changes? Only "yes" is accepted: ', io.stop);
             // Ctrl-C at the prompt is an answer (no), whether the terminal sent it as a key or as SIGINT.
-            if (stopCause(io.stop) !== undefined && stopCause(io.stop) !== 'SIGINT') await stopIfAsked(io.stop);
+            if (stopCause(io.stop) !== 'SIGINT') await stopIfAsked(io.stop);
             if (!yes) throw new UserError('apply cancelled: nothing applied', ExitCode.refused);
           }
 
@@ -130,14 +130,10 @@ export function registerApply(program: Command, ctx: Context): void {
         }
       }
 
-      /** Removes from the credentials file the keys of credentials this apply deleted, themselves or with their application. */
+      /** Removes from the credentials file the keys of credentials this apply deleted (not those it made anew). */
       async function forgetDeletedKeys(file: string, outcomes: Outcome[], live: State, madeNow: Set<string>): Promise<void> {
-        const deleted = new Set(outcomes.filter((o) => o.status === 'applied' && o.change.action === 'delete').map((o) => o.change.address));
-        if (deleted.size === 0) return;
-        const gone = [...live.all()]
-          .filter((r) => r.kind === 'credential' && !madeNow.has(r.address))
-          .filter((r) => deleted.has(r.address) || SPECS.credential.references(r.attrs as never).some((ref) => deleted.has(ref.address)))
-          .map((r) => r.address);
+        const gone = deletedCredentials(outcomes, live).filter((address) => !madeNow.has(address));
+        if (gone.length === 0) return;
         let removed: number;
         try {
           removed = await removeCredentials(file, gone);
@@ -149,6 +145,16 @@ export function registerApply(program: Command, ctx: Context): void {
         if (removed > 0) io.stdout(`removed ${removed} ${removed === 1 ? 'key' : 'keys'} of deleted credentials from ${file}\n`);
       }
     });
+}
+
+/** The addresses of the live credentials this apply deleted, themselves or with their application. */
+function deletedCredentials(outcomes: readonly Outcome[], live: State): string[] {
+  const deleted = new Set(outcomes.filter((o) => o.status === 'applied' && o.change.action === 'delete').map((o) => o.change.address));
+  if (deleted.size === 0) return [];
+  return [...live.all()]
+    .filter((r) => r.kind === 'credential')
+    .filter((r) => deleted.has(r.address) || SPECS.credential.references(r.attrs as never).some((ref) => deleted.has(ref.address)))
+    .map((r) => r.address);
 }
 
 /** Ends the apply, nothing applied, when it was asked to stop (a signal, standard output closing). */
