@@ -6,6 +6,10 @@ export const ExitCode = {
   error: 1,
   changes: 2,
   refused: 3,
+  /** apply stopped by SIGINT (128 + 2), as shells report it. */
+  interrupted: 130,
+  /** apply stopped by SIGTERM (128 + 15). */
+  terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -15,6 +15,14 @@ export interface ExecuteOptions {
   concurrency: number;
   /** Called as each change lands, fails or is skipped (for progress output). */
   onOutcome?: (outcome: Outcome) => void;
+  /** Once aborted, no further write starts; writes in flight finish and are recorded. Changes never started get no outcome. */
+  signal?: AbortSignal;
+  /**
+   * Keeps a secret a create produced (a credential's key) before that change is recorded as applied.
+   * Writes go on meanwhile; each batch waits for its secrets. When it rejects, the object is deleted
+   * again (nobody would have its secret) and the change fails with the reason.
+   */
+  onSecret?: (change: Change, secret: string) => Promise<void>;
 }
 
 /**
@@ -27,6 +35,7 @@ export async function execute(changes: readonly Change[], desired: DesiredState,
   const ctx: WriteContext = { namespace: desired.namespace };
   const outcomes: Outcome[] = [];
   const broken = new Set<string>(); // addresses that failed or were skipped
+  const keeping: Promise<void>[] = []; // secrets being kept (onSecret) by changes of the current batch
 
   const record = (outcome: Outcome) => {
     outcomes.push(outcome);
@@ -46,7 +55,23 @@ export async function execute(changes: readonly Change[], desired: DesiredState,
     return SPECS[resource.kind].references(resource.attrs as never).find((ref) => broken.has(ref.address))?.address;
   };
 
+  const keep = async (change: Change, secret: string) => {
+    try {
+      await options.onSecret!(change, secret);
+      record({ change, status: 'applied', secret });
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      try {
+        await tx.delete(change.address);
+        record({ change, status: 'failed', error: `${reason}; deleted it again` });
+      } catch (undo) {
+        record({ change, status: 'failed', error: `${reason}; deleting it again failed too (${undo instanceof Error ? undo.message : String(undo)}): delete it by hand` });
+      }
+    }
+  };
+
   const run = async (change: Change) => {
+    if (options.signal?.aborted) return;
     const blockedBy = blocker(change);
     if (blockedBy !== undefined) return record({ change, status: 'skipped', because: blockedBy });
     try {
@@ -59,6 +84,7 @@ export async function execute(changes: readonly Change[], desired: DesiredState,
           // A replace deletes the live object first: the backend would refuse a second one under its name.
           if (change.action === 'replace') await tx.delete(change.address);
           const { secret } = await tx.create(resource, ctx);
+          if (secret !== undefined && options.onSecret) return void keeping.push(keep(change, secret));
           record(secret === undefined ? { change, status: 'applied' } : { change, status: 'applied', secret });
         } else {
           await tx.update(resource, ctx);
@@ -70,7 +96,13 @@ export async function execute(changes: readonly Change[], desired: DesiredState,
     }
   };
 
-  for (const batch of batches(changes)) await runBounded(batch, options.concurrency, run);
+  for (const batch of batches(changes)) {
+    await runBounded(batch, options.concurrency, run);
+    await Promise.all(keeping.splice(0));
+    // Let signals and a closed output be heard between batches: a backend whose writes never wait
+    // (local) would otherwise run to the end before the signal's handler gets a turn.
+    if (options.signal) await new Promise((resolve) => setImmediate(resolve));
+  }
   return outcomes;
 }
 

@@ -28,7 +28,8 @@ function buildProgram(ctx: Context): Command {
     .addHelpText(
       'after',
       '\nExit codes: 0 success (no changes with --detailed-exitcode), 1 error, 2 changes present\n' +
-        '(plan --detailed-exitcode), 3 refused on purpose (stale plan, deletion guard, lock held).',
+        '(plan --detailed-exitcode), 3 refused on purpose (stale plan, deletion guard, lock held, "no" at\n' +
+        'the prompt), 130/143 apply stopped by SIGINT/SIGTERM (what landed is saved; apply again to finish).',
     );
   program.hook('preAction', () => {
     ctx.noColor = program.opts<{ color: boolean }>().color === false;

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
  */
 export async function writeFileAtomic(path: string, text: string, mode = 0o644): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+  const temp = tempPathFor(path);
   const handle = await open(temp, 'w', mode);
   try {
     await handle.writeFile(text);
@@ -24,4 +24,21 @@ export async function writeFileAtomic(path: string, text: string, mode = 0o644):
     await rm(temp, { force: true });
     throw cause;
   }
+}
+
+/** The temporary file writeFileAtomic writes before renaming it over `path`. */
+function tempPathFor(path: string): string {
+  return `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+}
+
+/**
+ * Checks that writeFileAtomic(path) can work, without touching `path`: creates (exclusively) and
+ * removes a temporary file of the same name pattern, so a folder that takes no files or a name too
+ * long for its temporary file fails here, before anything depends on the write.
+ */
+export async function checkWritable(path: string, mode = 0o644): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = tempPathFor(path);
+  await (await open(temp, 'wx', mode)).close();
+  await rm(temp, { force: true });
 }

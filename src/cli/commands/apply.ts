@@ -6,8 +6,10 @@ import { changeLine, renderPlanText, summaryLines } from '../../render/text.js';
 import { addBackendOptions, openBackend, type BackendOptions } from '../backend-options.js';
 import type { Context } from '../context.js';
 import { confirm } from '../confirm.js';
-import { readCredentials, writeCredentials } from '../credentials-out.js';
+import { checkCredentialsOut, CredentialsSink, removeCredentials } from '../credentials-out.js';
 import { loadAndPlan } from '../load-plan.js';
+import { describeStop, stopCause, stopExitCode } from '../stop.js';
+import type { Change } from '../../types/plan.js';
 
 interface ApplyOptions extends BackendOptions {
   yes?: boolean;
@@ -28,13 +30,16 @@ export function registerApply(program: Command, ctx: Context): void {
   )
     .option('-y, --yes', 'apply without asking (required when not run from a terminal)')
     .option('--max-deletes <n>', 'refuse (exit 3) a plan that deletes more than n objects')
-    .option('--credentials-out <file>', 'write new credential keys to this file (JSON, mode 0600, merged into an existing file)')
+    .option('--credentials-out <file>', 'write new credential keys to this file as they are made (JSON, mode 0600, merged into an existing file)')
     .option('--adopt', 'take over live objects with a matching key that carry no owner label')
     .option('--concurrency <n>', 'writes in flight at once', '8')
     .addHelpText(
       'after',
-      '\nNew credential keys are never logged. Without --credentials-out they are shown once on a terminal;\n' +
-        'a run that is not on a terminal and would create credentials refuses (exit 3) before changing anything.\n',
+      '\nNew credential keys are never logged. --credentials-out is checked before anything changes; each key is\n' +
+        'in it before its credential counts as made, and keys of credentials the apply deletes are removed from it.\n' +
+        'Without it keys are shown once on a terminal; a run that is not on a terminal and would create\n' +
+        'credentials refuses (exit 3) before changing anything. SIGINT or SIGTERM stops the apply: writes in\n' +
+        'flight finish, what landed is saved, the report says what did not (exit 130 or 143).\n',
     )
     .action(async (paths: string[], options: ApplyOptions) => {
       const io = ctx.io;
@@ -42,64 +47,122 @@ export function registerApply(program: Command, ctx: Context): void {
       const maxDeletes = options.maxDeletes === undefined ? undefined : wholeNumber('--max-deletes', options.maxDeletes);
       const concurrency = Math.max(1, wholeNumber('--concurrency', options.concurrency));
       const backend = openBackend(options);
-      if (options.credentialsOut !== undefined) await readCredentials(options.credentialsOut);
+      const keyFile = options.credentialsOut;
+      // Before anything changes: a key that cannot be written must never be made.
+      if (keyFile !== undefined) await checkCredentialsOut(keyFile, backend.type === 'local' ? backend.target : undefined);
+      const sink = keyFile === undefined ? undefined : new CredentialsSink(keyFile);
 
-      // The lock is held from reading the live state to the last write: nothing changes in between.
-      const outcomes = await backend.transaction(async (tx) => {
-        const { desired, live, plan } = await loadAndPlan(paths, backend, options, io);
-        io.stdout(renderPlanText(plan, colors));
-        if (plan.changes.length === 0) return [];
+      // From taking the lock to the report, SIGINT and SIGTERM stop the apply: no new writes start,
+      // what landed is saved and the lock released (a signal's default would leave both behind).
+      const untrap = io.trapSignals?.((signal) => io.stderr(`${signal}: stopping after the writes in flight; what landed is saved\n`)) ?? (() => undefined);
+      try {
+        // The lock is held from reading the live state to the last write: nothing changes in between.
+        const run = await backend.transaction(async (tx) => {
+          const { desired, live, plan } = await loadAndPlan(paths, backend, options, io);
+          io.stdout(renderPlanText(plan, colors));
+          if (plan.changes.length === 0) return { total: 0, outcomes: [] as Outcome[] };
 
-        // A replace deletes too, and a delete counts what it takes with it.
-        const deletes = plan.summary.delete + plan.summary.replace;
-        if (maxDeletes !== undefined && deletes > maxDeletes) {
-          throw new UserError(`the plan deletes ${deletes} objects, more than --max-deletes ${maxDeletes}: nothing applied`, ExitCode.refused);
-        }
-        const newCredentials = plan.changes.some((c) => c.kind === 'credential' && c.action === 'create');
-        if (newCredentials && options.credentialsOut === undefined && !io.stdoutIsTTY) {
-          throw new UserError(
-            'the plan creates credentials and their keys can be shown only once: pass --credentials-out FILE (nothing applied)',
-            ExitCode.refused,
-          );
-        }
-        if (!options.yes) {
-          if (!io.stdinIsTTY) throw new UserError('apply asks for confirmation on a terminal; pass --yes to apply without asking (nothing applied)');
-          if (!(await confirm('Apply these changes? Only "yes" is accepted: '))) throw new UserError('apply cancelled: nothing applied', ExitCode.refused);
-        }
+          // A replace deletes too, and a delete counts what it takes with it.
+          const deletes = plan.summary.delete + plan.summary.replace;
+          if (maxDeletes !== undefined && deletes > maxDeletes) {
+            throw new UserError(`the plan deletes ${deletes} objects, more than --max-deletes ${maxDeletes}: nothing applied`, ExitCode.refused);
+          }
+          const newCredentials = plan.changes.some((c) => c.kind === 'credential' && c.action === 'create');
+          if (newCredentials && keyFile === undefined && !io.stdoutIsTTY) {
+            throw new UserError(
+              'the plan creates credentials and their keys can be shown only once: pass --credentials-out FILE (nothing applied)',
+              ExitCode.refused,
+            );
+          }
+          await stopIfAsked(io.stop);
+          if (!options.yes) {
+            if (!io.stdinIsTTY) throw new UserError('apply asks for confirmation on a terminal; pass --yes to apply without asking (nothing applied)');
+            const yes = await confirm('Apply these changes? Only "yes" is accepted: ', io.stop);
+            // Ctrl-C at the prompt is an answer (no), whether the terminal sent it as a key or as SIGINT.
+            if (stopCause(io.stop) !== 'SIGINT') await stopIfAsked(io.stop);
+            if (!yes) throw new UserError('apply cancelled: nothing applied', ExitCode.refused);
+          }
 
-        io.stdout('\n');
-        // On a terminal each line says how far the apply has got: [12/240].
-        let done = 0;
-        const total = plan.changes.length;
-        const progress = () => (io.stdoutIsTTY ? colors.dim(`[${++done}/${total}] `) : '');
-        return execute(plan.changes, desired, live, tx, {
-          concurrency,
-          onOutcome: (o) => io.stdout(progress() + outcomeLine(o, colors) + '\n'),
+          io.stdout('\n');
+          // On a terminal each line says how far the apply has got: [12/240].
+          let done = 0;
+          const total = plan.changes.length;
+          const progress = () => (io.stdoutIsTTY ? colors.dim(`[${++done}/${total}] `) : '');
+          const outcomes = await execute(plan.changes, desired, live, tx, {
+            concurrency,
+            signal: io.stop,
+            onOutcome: (o) => io.stdout(progress() + outcomeLine(o, colors) + '\n'),
+            // Each new key is in the credentials file before its credential counts as made (and is saved).
+            ...(sink && { onSecret: (change: Change, secret: string) => sink.add(change.address, secret) }),
+          });
+          return { total, outcomes };
         });
-      });
+        await report(run.outcomes, run.total);
+      } finally {
+        untrap();
+      }
 
-      const landed = outcomes.filter((o) => o.status === 'applied').map((o) => o.change);
-      const applied = (action: string) => landed.filter((c) => c.action === action).length;
-      const deleted = landed.reduce((n, c) => n + (c.action === 'delete' ? 1 + (c.cascade?.length ?? 0) : 0), 0);
-      const secrets = outcomes.flatMap((o) => (o.status === 'applied' && o.secret !== undefined ? [[o.change.address, o.secret] as const] : []));
-      if (secrets.length > 0) {
-        if (options.credentialsOut !== undefined) {
-          await writeCredentials(options.credentialsOut, Object.fromEntries(secrets));
-          io.stdout(`wrote ${secrets.length} new credential ${secrets.length === 1 ? 'key' : 'keys'} to ${options.credentialsOut}\n`);
-        } else {
-          io.stdout('\nNew credential keys (shown once, store them now):\n');
-          for (const [address, key] of secrets) io.stdout(`  ${address}: ${key}\n`);
+      async function report(outcomes: Outcome[], total: number): Promise<void> {
+        const landed = outcomes.filter((o) => o.status === 'applied').map((o) => o.change);
+        const applied = (action: string) => landed.filter((c) => c.action === action).length;
+        const deleted = landed.reduce((n, c) => n + (c.action === 'delete' ? 1 + (c.cascade?.length ?? 0) : 0), 0);
+        const secrets = outcomes.flatMap((o) => (o.status === 'applied' && o.secret !== undefined ? [[o.change.address, o.secret] as const] : []));
+        if (secrets.length > 0) {
+          if (keyFile !== undefined) {
+            io.stdout(`wrote ${secrets.length} new credential ${secrets.length === 1 ? 'key' : 'keys'} to ${keyFile}\n`);
+          } else {
+            io.stdout('\nNew credential keys (shown once, store them now):\n');
+            for (const [address, key] of secrets) io.stdout(`  ${address}: ${key}\n`);
+          }
+        }
+        if (keyFile !== undefined) await forgetDeletedKeys(keyFile, outcomes, new Set(secrets.map(([address]) => address)));
+        if (outcomes.length > 0) io.stdout(summaryLines({ create: applied('create'), update: applied('update'), replace: applied('replace'), delete: deleted }).join('\n') + '\n');
+
+        const failed = outcomes.filter((o) => o.status === 'failed').length;
+        const skipped = outcomes.filter((o) => o.status === 'skipped').length;
+        const notStarted = total - outcomes.length;
+        const counts = `${outcomes.length - failed - skipped} applied, ${failed} failed, ${skipped} skipped`;
+        const stopped = stopCause(io.stop);
+        if (stopped !== undefined && total > 0) {
+          io.stderr(`apply ${describeStop(stopped)}: ${counts}, ${notStarted} not started; apply again to finish\n`);
+          ctx.exitCode = stopExitCode(stopped);
+        } else if (failed + skipped > 0) {
+          io.stderr(`apply incomplete: ${counts}; fix the cause and apply again\n`);
+          ctx.exitCode = ExitCode.error;
         }
       }
-      if (outcomes.length > 0) io.stdout(summaryLines({ create: applied('create'), update: applied('update'), replace: applied('replace'), delete: deleted }).join('\n') + '\n');
 
-      const failed = outcomes.filter((o) => o.status === 'failed').length;
-      const skipped = outcomes.filter((o) => o.status === 'skipped').length;
-      if (failed + skipped > 0) {
-        io.stderr(`apply incomplete: ${outcomes.length - failed - skipped} applied, ${failed} failed, ${skipped} skipped; fix the cause and apply again\n`);
-        ctx.exitCode = ExitCode.error;
+      /** Removes from the credentials file the keys of credentials this apply deleted (not those it made anew). */
+      async function forgetDeletedKeys(file: string, outcomes: Outcome[], madeNow: Set<string>): Promise<void> {
+        const gone = deletedCredentials(outcomes).filter((address) => !madeNow.has(address));
+        if (gone.length === 0) return;
+        let removed: number;
+        try {
+          removed = await removeCredentials(file, gone);
+        } catch (cause) {
+          io.stderr(`error: ${file}: cannot remove the keys of deleted credentials (${cause instanceof UserError ? cause.message : ((cause as NodeJS.ErrnoException).code ?? String(cause))})\n`);
+          ctx.exitCode = ExitCode.error;
+          return;
+        }
+        if (removed > 0) io.stdout(`removed ${removed} ${removed === 1 ? 'key' : 'keys'} of deleted credentials from ${file}\n`);
       }
     });
+}
+
+/** The addresses of the credentials this apply deleted, themselves or with what a delete took along (its cascade). */
+function deletedCredentials(outcomes: readonly Outcome[]): string[] {
+  return outcomes
+    .filter((o) => o.status === 'applied' && o.change.action === 'delete')
+    .flatMap((o) => [o.change.address, ...(o.change.cascade ?? [])])
+    .filter((address) => address.startsWith('credential.'));
+}
+
+/** Ends the apply, nothing applied, when it was asked to stop (a signal, standard output closing). */
+async function stopIfAsked(stop: AbortSignal | undefined): Promise<void> {
+  // A closed pipe is reported by an event after the write: let it arrive before deciding.
+  await new Promise((resolve) => setImmediate(resolve));
+  const cause = stopCause(stop);
+  if (cause !== undefined) throw new UserError(`apply ${describeStop(cause)}: nothing applied`, stopExitCode(cause));
 }
 
 function outcomeLine(o: Outcome, colors: ReturnType<typeof palette>): string {
