@@ -92,6 +92,7 @@ describe('a hand-edited state file', () => {
     ['a record that is not an object', (d: Record<string, any>) => void (d.products.extra = 'p'), 'products.extra: must be an object, not "p"'],
     ['a record that is null', (d: Record<string, any>) => void (d.products.extra = null), 'products.extra: must be an object, not null'],
     ['a field of the wrong type', (d: Record<string, any>, ids: Record<string, string>) => void (d.applications[ids.applications!].name = 5), 'applications.<app>: name must be a string, not 5'],
+    ['a label that is not a string', (d: Record<string, any>, ids: Record<string, string>) => void (d.applications[ids.applications!].labels.team = 5), 'applications.<app>: labels.team must be a string, not 5'],
     ['a nested field', (d: Record<string, any>, ids: Record<string, string>) => void (d.product_versions[ids.product_versions!].registration.enabled = 'yes'), 'product_versions.<version>: registration.enabled must be true or false, not "yes"'],
     [
       'two applications with one reference ID',

@@ -9,19 +9,16 @@ import type { StoreData } from './store.js';
  */
 export function storeProblems(data: Record<string, unknown>): string[] {
   const problems: string[] = [];
-  const tables = {} as Record<TableName, Record<string, Record<string, unknown>>>;
+  const tables: Tables = {};
   for (const table of TABLE_NAMES) {
     const value = data[table];
     if (value === undefined) tables[table] = {};
-    else if (isObject(value)) tables[table] = value as Record<string, Record<string, unknown>>;
-    else {
-      problems.push(`${table}: must be an object of records by id, not ${describe(value)}`);
-      tables[table] = {};
-    }
+    else if (isObject(value)) tables[table] = value;
+    else problems.push(`${table}: must be an object of records by id, not ${describe(value)}`);
   }
   for (const table of TABLE_NAMES) {
     const keys = new Map<string, string>();
-    for (const [id, record] of Object.entries(tables[table])) {
+    for (const [id, record] of Object.entries(tables[table] ?? {})) {
       const at = `${table}.${printable(id)}`;
       if (!isObject(record)) {
         problems.push(`${at}: must be an object, not ${describe(record)}`);
@@ -46,7 +43,8 @@ export function storeProblems(data: Record<string, unknown>): string[] {
 
 const TABLE_NAMES = ['auth_strategies', 'products', 'product_versions', 'applications', 'registrations', 'credentials'] as const satisfies readonly (keyof StoreData)[];
 type TableName = (typeof TABLE_NAMES)[number];
-type Tables = Record<TableName, Record<string, unknown>>;
+/** The tables by name; one that is not an object is left out (reported once, not per reference into it). */
+type Tables = Partial<Record<TableName, Record<string, unknown>>>;
 /** Returns what is wrong with a field's value ("must be a string"), or undefined when it is fine. */
 type Check = (value: unknown, tables: Tables) => string | undefined;
 
@@ -58,8 +56,11 @@ const optional =
     v === undefined ? undefined : check(v, t);
 const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : `must be true or false, not ${describe(v)}`);
 const object: Check = (v) => (isObject(v) ? undefined : `must be an object, not ${describe(v)}`);
-const labels: Check = (v) =>
-  isObject(v) && Object.values(v).every((x) => string(x, {} as Tables) === undefined) ? undefined : `must be an object of strings, not ${describe(v)}`;
+const labels: Check = (v) => {
+  if (!isObject(v)) return `must be an object, not ${describe(v)}`;
+  const wrong = Object.entries(v).find(([, x]) => string(x, {}) !== undefined);
+  return wrong && `.${printable(wrong[0])} must be a string, not ${describe(wrong[1])}`;
+};
 const oneOf =
   (...allowed: string[]): Check =>
   (v) =>
@@ -68,7 +69,8 @@ const ref =
   (table: TableName): Check =>
   (v, tables) => {
     if (typeof v !== 'string') return `must be the id of one of ${table}, not ${describe(v)}`;
-    return Object.hasOwn(tables[table], v) && isObject(tables[table][v]) ? undefined : `${describe(v)} does not exist in ${table}`;
+    const target = tables[table];
+    return target === undefined || (Object.hasOwn(target, v) && isObject(target[v])) ? undefined : `${describe(v)} does not exist in ${table}`;
   };
 const nullable =
   (check: Check): Check =>
