@@ -5,7 +5,11 @@ import type { AnyResource, Resource } from '../../model/resource.js';
 import { State } from '../../model/state.js';
 import { sealPaths } from '../../model/sealed.js';
 import { BackendError, OWNER_LABEL, type Backend, type CreateResult, type Transaction, type WriteContext } from '../backend.js';
-import { acquireLock, loadStore, saveStore, type StoreData, type StoredAuthStrategy } from './store.js';
+import { UserError } from '../../errors.js';
+import { acquireLock } from './lock.js';
+import { realStatePath } from './state-path.js';
+import { loadStore, saveStore, type StoreData, type StoredAuthStrategy } from './store.js';
+import { StoreIndex } from './store-index.js';
 
 /**
  * The embedded portal: a JSON file with Konnect's rules — generated ids, unique names and reference
@@ -21,15 +25,19 @@ export class LocalBackend implements Backend {
   }
 
   async transaction<T>(run: (tx: Transaction) => Promise<T>): Promise<T> {
-    const release = await acquireLock(this.target);
+    // A state reached through a symbolic link is written through it, and locked beside the file itself.
+    const file = await realStatePath(this.target).catch((cause: NodeJS.ErrnoException) => {
+      throw new UserError(`${this.target}: cannot resolve the local state (${cause.code ?? String(cause)})`);
+    });
+    const release = await acquireLock(`${file}.lock`, this.target);
     try {
-      const data = await loadStore(this.target);
+      const data = await loadStore(file, this.target);
       const tx = new LocalTransaction(data);
       try {
         return await run(tx);
       } finally {
         // One write per apply, of everything that landed, even when the run failed part-way.
-        if (tx.dirty) await saveStore(this.target, data);
+        if (tx.dirty) await saveStore(file, data);
       }
     } finally {
       await release();
@@ -110,14 +118,23 @@ function splitLabels(all: Record<string, string> | undefined): { labels: Record<
   return owner === undefined ? { labels } : { labels, owner };
 }
 
-/** The writes of one apply, on the in-memory store; LocalBackend saves it once at the end. */
-class LocalTransaction implements Transaction {
+/**
+ * The writes of one apply, on the in-memory store; LocalBackend saves it once at the end. Every check
+ * is a lookup (addresses to ids, references by parent id): an apply costs what its changes cost, not
+ * a scan of a table per change.
+ */
+export class LocalTransaction implements Transaction {
   dirty = false;
-  /** Address → id, built once and kept current by create and delete. */
+  /**
+   * Address → id, built once and kept current by create and delete. An address is exactly what the
+   * portal keeps unique (names, reference IDs, per parent), so it answers the uniqueness checks too.
+   */
   private readonly ids = new Map<string, string>();
+  private readonly store: StoreIndex;
 
   constructor(private readonly data: StoreData) {
     for (const r of toState(data).all()) this.ids.set(r.address, r.live!.id);
+    this.store = new StoreIndex(data);
   }
 
   async create(input: AnyResource, ctx: WriteContext): Promise<CreateResult> {
@@ -129,27 +146,27 @@ class LocalTransaction implements Transaction {
     switch (resource.kind) {
       case 'auth_strategy': {
         const { name, display_name, type, labels, config } = splitStrategy(resource.attrs);
-        this.unique(Object.values(d.auth_strategies).some((s) => s.name === name), `auth strategy "${name}" already exists`);
-        d.auth_strategies[id] = { name, display_name: display_name ?? name, type, config, labels: owned(labels, ctx), protected: isProtected } as StoredAuthStrategy;
+        this.unique(resource, `auth strategy "${name}" already exists`);
+        this.store.insert('auth_strategies', id, { name, display_name: display_name ?? name, type, config, labels: owned(labels, ctx), protected: isProtected } as StoredAuthStrategy);
         break;
       }
       case 'product': {
         const a = resource.attrs;
-        this.unique(Object.values(d.products).some((p) => p.name === a.name), `product "${a.name}" already exists`);
-        d.products[id] = { name: a.name, description: a.description ?? '', labels: owned(a.labels, ctx), protected: isProtected };
+        this.unique(resource, `product "${a.name}" already exists`);
+        this.store.insert('products', id, { name: a.name, description: a.description ?? '', labels: owned(a.labels, ctx), protected: isProtected });
         break;
       }
       case 'product_version': {
         const a = resource.attrs;
         const productId = this.idOf('product', a.product);
-        this.unique(Object.values(d.product_versions).some((v) => v.product_id === productId && v.name === a.name), `version "${a.name}" of product "${a.product}" already exists`);
-        d.product_versions[id] = { product_id: productId, ...this.versionFields(a), protected: isProtected };
+        this.unique(resource, `version "${a.name}" of product "${a.product}" already exists`);
+        this.store.insert('product_versions', id, { product_id: productId, ...this.versionFields(a), protected: isProtected });
         break;
       }
       case 'application': {
         const a = resource.attrs;
-        this.unique(Object.values(d.applications).some((x) => x.reference_id === a.reference_id), `an application with reference ID "${a.reference_id}" already exists`);
-        d.applications[id] = { reference_id: a.reference_id, ...this.applicationFields(a), labels: owned(a.labels, ctx), protected: isProtected };
+        this.unique(resource, `an application with reference ID "${a.reference_id}" already exists`);
+        this.store.insert('applications', id, { reference_id: a.reference_id, ...this.applicationFields(a), labels: owned(a.labels, ctx), protected: isProtected });
         break;
       }
       case 'registration': {
@@ -158,20 +175,17 @@ class LocalTransaction implements Transaction {
         const versionId = this.idOf('product_version', `${a.product}/${a.version}`);
         const version = d.product_versions[versionId]!;
         if (!version.registration.enabled) throw new BackendError(`registration is disabled on ${a.product}/${a.version}`, 400);
-        this.unique(
-          Object.values(d.registrations).some((r) => r.application_id === applicationId && r.product_version_id === versionId),
-          `application "${a.application}" is already registered to ${a.product}/${a.version}`,
-        );
+        this.unique(resource, `application "${a.application}" is already registered to ${a.product}/${a.version}`);
         const status = a.status ?? (version.registration.auto_approve ? 'approved' : 'pending');
-        d.registrations[id] = { application_id: applicationId, product_version_id: versionId, status, protected: isProtected };
+        this.store.insert('registrations', id, { application_id: applicationId, product_version_id: versionId, status, protected: isProtected });
         break;
       }
       case 'credential': {
         const a = resource.attrs;
         const applicationId = this.idOf('application', a.application);
-        this.unique(Object.values(d.credentials).some((c) => c.application_id === applicationId && c.name === a.name), `credential "${a.name}" of "${a.application}" already exists`);
+        this.unique(resource, `credential "${a.name}" of "${a.application}" already exists`);
         const key = randomBytes(24).toString('base64url');
-        d.credentials[id] = { application_id: applicationId, name: a.name, key_hash: hashKey(key), created_at: new Date().toISOString(), protected: isProtected };
+        this.store.insert('credentials', id, { application_id: applicationId, name: a.name, key_hash: hashKey(key), created_at: new Date().toISOString(), protected: isProtected });
         result = { secret: key };
         break;
       }
@@ -185,33 +199,33 @@ class LocalTransaction implements Transaction {
     const resource = withSealedSecrets(input);
     const d = this.data;
     const id = this.idOf(resource.kind, resource.key);
+    const isProtected = resource.protected;
     switch (resource.kind) {
       case 'auth_strategy': {
         const { name, display_name, type, labels, config } = splitStrategy(resource.attrs);
         const s = d.auth_strategies[id]!;
         if (s.type !== type) throw new BackendError(`auth strategy "${name}" is ${s.type}; its type cannot change (delete it and create it again)`, 400);
-        Object.assign(s, { display_name: display_name ?? name, config, labels: owned(labels, ctx), protected: resource.protected });
+        this.store.update('auth_strategies', id, { display_name: display_name ?? name, config, labels: owned(labels, ctx), protected: isProtected });
         break;
       }
       case 'product': {
         const a = resource.attrs;
-        Object.assign(d.products[id]!, { description: a.description ?? '', labels: owned(a.labels, ctx), protected: resource.protected });
+        this.store.update('products', id, { description: a.description ?? '', labels: owned(a.labels, ctx), protected: isProtected });
         break;
       }
       case 'product_version':
-        Object.assign(d.product_versions[id]!, this.versionFields(resource.attrs), { protected: resource.protected });
+        this.store.update('product_versions', id, { ...this.versionFields(resource.attrs), protected: isProtected });
         break;
       case 'application':
-        Object.assign(d.applications[id]!, this.applicationFields(resource.attrs), { labels: owned(resource.attrs.labels, ctx), protected: resource.protected });
+        this.store.update('applications', id, { ...this.applicationFields(resource.attrs), labels: owned(resource.attrs.labels, ctx), protected: isProtected });
         break;
       case 'registration': {
-        const r = d.registrations[id]!;
-        if (resource.attrs.status !== undefined) r.status = resource.attrs.status;
-        r.protected = resource.protected;
+        const status = resource.attrs.status;
+        this.store.update('registrations', id, { ...(status !== undefined && { status }), protected: isProtected });
         break;
       }
       case 'credential':
-        d.credentials[id]!.protected = resource.protected; // a key is never changed: rotate by replacing the credential
+        this.store.update('credentials', id, { protected: isProtected }); // a key is never changed: rotate by replacing the credential
         break;
     }
     this.dirty = true;
@@ -221,40 +235,41 @@ class LocalTransaction implements Transaction {
     const [kind, key] = splitAddress(addr);
     const id = this.idOf(kind, key);
     const d = this.data;
-    const dropWhere = <T>(records: Record<string, T>, test: (r: T) => boolean) => {
-      for (const [rid, r] of Object.entries(records)) if (test(r)) delete records[rid];
+    const s = this.store;
+    const dropAll = (table: Parameters<StoreIndex['remove']>[0], ids: string[]) => {
+      for (const child of ids) s.remove(table, child);
     };
     switch (kind) {
       case 'auth_strategy': {
         const users = [
-          ...Object.values(d.product_versions).filter((v) => v.registration.auth_strategy_id === id).map((v) => `version ${d.products[v.product_id]!.name}/${v.name}`),
-          ...Object.values(d.applications).filter((a) => a.auth_strategy_id === id).map((a) => `application ${a.reference_id}`),
+          ...s.childrenOf('versionsOfStrategy', id).map((vid) => d.product_versions[vid]!).map((v) => `version ${d.products[v.product_id]!.name}/${v.name}`),
+          ...s.childrenOf('applicationsOfStrategy', id).map((aid) => `application ${d.applications[aid]!.reference_id}`),
         ];
         if (users.length > 0) throw new BackendError(`auth strategy is in use by ${users.join(', ')}`, 409);
-        delete d.auth_strategies[id];
+        s.remove('auth_strategies', id);
         break;
       }
-      case 'product': {
-        const versions = new Set(Object.entries(d.product_versions).filter(([, v]) => v.product_id === id).map(([vid]) => vid));
-        dropWhere(d.registrations, (r) => versions.has(r.product_version_id));
-        dropWhere(d.product_versions, (v) => v.product_id === id);
-        delete d.products[id];
+      case 'product':
+        for (const vid of s.childrenOf('versionsOfProduct', id)) {
+          dropAll('registrations', s.childrenOf('registrationsOfVersion', vid));
+          s.remove('product_versions', vid);
+        }
+        s.remove('products', id);
         break;
-      }
       case 'product_version':
-        dropWhere(d.registrations, (r) => r.product_version_id === id);
-        delete d.product_versions[id];
+        dropAll('registrations', s.childrenOf('registrationsOfVersion', id));
+        s.remove('product_versions', id);
         break;
       case 'application':
-        dropWhere(d.registrations, (r) => r.application_id === id);
-        dropWhere(d.credentials, (c) => c.application_id === id);
-        delete d.applications[id];
+        dropAll('registrations', s.childrenOf('registrationsOfApplication', id));
+        dropAll('credentials', s.childrenOf('credentialsOfApplication', id));
+        s.remove('applications', id);
         break;
       case 'registration':
-        delete d.registrations[id];
+        s.remove('registrations', id);
         break;
       case 'credential':
-        delete d.credentials[id];
+        s.remove('credentials', id);
         break;
     }
     this.ids.delete(addr);
@@ -274,7 +289,7 @@ class LocalTransaction implements Transaction {
         auth_strategy_id: reg.auth_strategy === undefined ? null : this.idOf('auth_strategy', reg.auth_strategy),
         auto_approve: reg.auto_approve ?? false,
       },
-    };
+    } as const;
   }
 
   private applicationFields(a: AttrsByKind['application']) {
@@ -286,16 +301,23 @@ class LocalTransaction implements Transaction {
     };
   }
 
-  /** The id of the live object with this kind and key; a missing one is a 404, as Konnect would answer. */
-  private idOf(kind: Kind, key: string): string {
+  /** The id of the live object with this kind and key, if there is one. */
+  private lookup(kind: Kind, key: string): string | undefined {
     const id = this.ids.get(address(kind, key));
     // A cascade may have removed the record behind a remembered id: check the table itself.
-    if (id === undefined || !(id in this.data[TABLE[kind]])) throw new BackendError(`${specOf(kind).noun} "${key}" does not exist`, 404);
+    return id !== undefined && id in this.data[TABLE[kind]] ? id : undefined;
+  }
+
+  /** The id of the live object with this kind and key; a missing one is a 404, as Konnect would answer. */
+  private idOf(kind: Kind, key: string): string {
+    const id = this.lookup(kind, key);
+    if (id === undefined) throw new BackendError(`${specOf(kind).noun} "${key}" does not exist`, 404);
     return id;
   }
 
-  private unique(exists: boolean, message: string): void {
-    if (exists) throw new BackendError(message, 409);
+  /** Refuses a create whose key (name, reference ID, per parent) the portal already holds. */
+  private unique(resource: AnyResource, message: string): void {
+    if (this.lookup(resource.kind, resource.key) !== undefined) throw new BackendError(message, 409);
   }
 }
 

@@ -1,7 +1,7 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { ExitCode, UserError } from '../../errors.js';
+import { readFile } from 'node:fs/promises';
+import { UserError } from '../../errors.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { storeProblems } from './store-check.js';
 
 /** The local portal as stored on disk: Konnect-like records by id, names resolved through ids. */
 export interface StoreData {
@@ -74,64 +74,53 @@ export function emptyStore(): StoreData {
   };
 }
 
-/** Reads the store; a file that does not exist yet is an empty portal. */
-export async function loadStore(path: string): Promise<StoreData> {
+/**
+ * Reads the store, checked whole (see storeProblems); a file that does not exist yet is an empty
+ * portal. `shown` names the file in messages (the path as the user gave it).
+ */
+export async function loadStore(path: string, shown = path): Promise<StoreData> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return emptyStore();
-    throw new UserError(`${path}: cannot read the local state (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
+    throw new UserError(`${shown}: cannot read the local state (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
   }
-  let data: StoreData;
+  let data: unknown;
   try {
-    data = JSON.parse(text) as StoreData;
+    data = JSON.parse(text);
   } catch (cause) {
-    throw new UserError(`${path}: the local state is not valid JSON (${(cause as Error).message}); restore it or remove it to start empty`);
+    throw new UserError(`${shown}: the local state is not valid JSON (${jsonProblem(cause as Error, text)}); restore it or remove it to start empty`);
   }
-  if (data?.format_version !== 1) {
-    throw new UserError(`${path}: unknown local state format_version ${JSON.stringify(data?.format_version)} (this portalctl reads 1)`);
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new UserError(`${shown}: the local state must be a JSON object`);
+  const record = data as Record<string, unknown>;
+  if (record.format_version !== 1) {
+    throw new UserError(`${shown}: unknown local state format_version ${String(JSON.stringify(record.format_version))} (this portalctl reads 1)`);
   }
-  return { ...emptyStore(), ...data };
+  const problems = storeProblems(record);
+  if (problems.length > 0) {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    throw new UserError(`${shown}: ${problems[0]}${more}; fix the record or restore the file`);
+  }
+  return { ...emptyStore(), ...(record as Partial<StoreData>) };
+}
+
+/**
+ * What JSON.parse found, on one line: V8 quotes the text around the error (newlines and all), so
+ * keep only its first words, and turn "at position N" into a line and column.
+ */
+function jsonProblem(cause: Error, text: string): string {
+  const escaped = JSON.stringify(cause.message).slice(1, -1);
+  const what = escaped.split(', \\"')[0]!.replace(/ in JSON at position \d+.*$/, '').slice(0, 80);
+  const position = /at position (\d+)/.exec(cause.message);
+  if (!position) return what;
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${what} at line ${line}, column ${column}`;
 }
 
 /** Writes the store atomically (readable by its owner only: it is the portal's whole content). */
 export async function saveStore(path: string, data: StoreData): Promise<void> {
   await writeFileAtomic(path, JSON.stringify(data, null, 2) + '\n', 0o600);
-}
-
-/**
- * Takes the apply lock of a state file (`<state>.lock`, created exclusively). A lock left by a
- * process that no longer runs on this host is taken over; a live one refuses with exit code 3.
- */
-export async function acquireLock(path: string): Promise<() => Promise<void>> {
-  const lock = `${path}.lock`;
-  await mkdir(dirname(lock), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(lock, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }) + '\n', { flag: 'wx' });
-      return () => rm(lock, { force: true });
-    } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw cause;
-      const holder = await readFile(lock, 'utf8').then((t) => JSON.parse(t) as { pid?: number; since?: string }, () => ({}) as { pid?: number; since?: string });
-      if (holder.pid !== undefined && holder.pid !== process.pid && !isRunning(holder.pid)) {
-        await rm(lock, { force: true }); // stale: its process is gone
-        continue;
-      }
-      throw new UserError(
-        `another apply holds the lock on ${path} (pid ${holder.pid ?? '?'} since ${holder.since ?? '?'}); if none is running, remove ${lock}`,
-        ExitCode.refused,
-      );
-    }
-  }
-  throw new UserError(`cannot take the lock ${lock}`, ExitCode.refused);
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (cause) {
-    return (cause as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
