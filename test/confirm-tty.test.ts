@@ -1,29 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, ROOT, STACK_TRACE, tempDir } from './helpers/cli.js';
-
-// util-linux `script` runs a command on a pseudo-terminal: the only way to be a real TTY in CI.
-const hasScript = spawnSync('script', ['--version']).status === 0;
-
-/** Runs portalctl on a terminal and, at its prompt, types `keys` (raw bytes: \x03 is Ctrl-C, \x04 Ctrl-D). */
-function atPrompt(argv: string[], keys: string): Promise<{ code: number; out: string }> {
-  const command = [process.execPath, BIN, ...argv].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  return new Promise((resolve) => {
-    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { PATH: process.env.PATH, TERM: 'dumb' } });
-    let out = '';
-    let asked = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (!asked && out.includes('Only "yes" is accepted')) {
-        asked = true;
-        child.stdin.write(keys);
-      }
-    });
-    child.on('close', (code) => resolve({ code: code ?? -1, out }));
-  });
-}
+import { STACK_TRACE, tempDir } from './helpers/cli.js';
+import { atPrompt, hasScript } from './helpers/terminal.js';
 
 describe.skipIf(!hasScript)('the confirmation prompt', () => {
   for (const [key, keys] of [

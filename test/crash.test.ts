@@ -3,25 +3,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, ROOT, tempDir } from './helpers/cli.js';
+import { manyApplications } from './helpers/configs.js';
 
-/** A config big enough that apply takes a moment: `n` applications, each registered with a credential. */
-function bigConfig(n: number): string {
-  const apps = Array.from({ length: n }, (_, i) => `  - reference_id: app-${i}\n    name: App ${i}\n    registrations: [{ product: billing, version: v1 }]\n    credentials: [{ name: ci }]\n`);
-  return `namespace: big
-auth_strategies: [{ name: key-auth, type: key_auth }]
-products:
-  - name: billing
-    versions: [{ name: v1, registration: { enabled: true, auth_strategy: key-auth, auto_approve: true } }]
-applications:
-${apps.join('')}`;
-}
 
 describe('a crash in the middle of an apply', () => {
   it('leaves a readable state and a lock the next run takes over', async () => {
     const dir = await tempDir();
     const config = join(dir, 'big.yaml');
     const state = join(dir, 'state.json');
-    await writeFile(config, bigConfig(1500));
+    await writeFile(config, manyApplications(1500));
 
     // Kill the apply once it has started writing changes.
     const child = spawn(process.execPath, [BIN, 'apply', config, '--yes', '--state', state, '--credentials-out', join(dir, 'c.json')], { cwd: ROOT });

@@ -4,18 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashKey } from '../src/backends/local/local-backend.js';
 import { BIN, cli, ROOT, STACK_TRACE, tempDir } from './helpers/cli.js';
+import { manyApplications } from './helpers/configs.js';
 
-/** A config big enough that apply takes a moment: `n` applications, each registered with a credential. */
-function bigConfig(n: number): string {
-  const apps = Array.from({ length: n }, (_, i) => `  - reference_id: app-${i}\n    name: App ${i}\n    registrations: [{ product: billing, version: v1 }]\n    credentials: [{ name: ci }]\n`);
-  return `namespace: big
-auth_strategies: [{ name: key-auth, type: key_auth }]
-products:
-  - name: billing
-    versions: [{ name: v1, registration: { enabled: true, auth_strategy: key-auth, auto_approve: true } }]
-applications:
-${apps.join('')}`;
-}
 
 interface Ended {
   code: number | null;
@@ -50,7 +40,7 @@ function runUntil(argv: string[], when: string, then: (child: ReturnType<typeof 
 async function bigWorkspace(n: number) {
   const dir = await tempDir();
   const config = join(dir, 'big.yaml');
-  await writeFile(config, bigConfig(n));
+  await writeFile(config, manyApplications(n));
   return { dir, config, state: join(dir, 'state.json'), creds: join(dir, 'creds.json') };
 }
 

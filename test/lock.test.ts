@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { acquireLock } from '../src/backends/local/lock.js';
 import { currentProcess } from '../src/backends/local/process-identity.js';
 import { spawnCli, STACK_TRACE, tempDir } from './helpers/cli.js';
+import { manyApplications } from './helpers/configs.js';
 import { workspace } from './helpers/workspace.js';
 
 /** The pid of a process that has ended (and been reaped). */
@@ -15,17 +16,6 @@ async function deadPid(): Promise<number> {
   return child.pid!;
 }
 
-/** A config of `n` applications with reference IDs starting `prefix`: enough work to hold the lock a while. */
-function config(prefix: string, n: number): string {
-  const apps = Array.from({ length: n }, (_, i) => `  - reference_id: ${prefix}-${i}\n    name: App ${i}\n    registrations: [{ product: billing, version: v1 }]\n`);
-  return `namespace: race
-auth_strategies: [{ name: key-auth, type: key_auth }]
-products:
-  - name: billing
-    versions: [{ name: v1, registration: { enabled: true, auth_strategy: key-auth, auto_approve: true } }]
-applications:
-${apps.join('')}`;
-}
 
 const oneLine = (text: string) => expect(text.split('\n').filter(Boolean)).toHaveLength(1);
 
@@ -46,7 +36,7 @@ describe('taking over a stale lock', () => {
     );
     const pending = Array.from({ length: 12 }, async (_, i) => {
       const file = join(dir, `c${i}.yaml`);
-      await writeFile(file, config(`p${i}`, 300));
+      await writeFile(file, manyApplications(300, { prefix: `p${i}`, namespace: 'race', credentials: false }));
       return spawnCli(['apply', file, '--yes', '--state', state], { timeoutMs: 120_000, env: { NODE_OPTIONS: `--import=${barrier}` } });
     });
     while ((await readdir(dir)).filter((f) => f.startsWith('ready-')).length < 12) await new Promise((r) => setTimeout(r, 10));
