@@ -1,4 +1,4 @@
-import { Alias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { Alias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { error, warning, type Problem, type SourcePos } from './problems.js';
 
 /** A path into a document's data: map keys and sequence indexes, as in ajv's instancePath. */
@@ -21,9 +21,10 @@ export interface ParsedFile {
 }
 
 /**
- * Parses a config file's text. Every YAML document in it (separated by `---`) is a partial config.
- * Syntax errors, duplicate keys and alias bombs become problems at their line and column; a
- * document with errors yields no data, so nothing half-parsed reaches validation.
+ * Parses a config file's text (YAML, or JSON, which is YAML too). Every YAML document in it
+ * (separated by `---`) is a partial config. Merge keys (`<<: *defaults`) are expanded. Syntax
+ * errors, duplicate keys and alias bombs (merges count as alias expansions) become problems at their
+ * line and column; a document with errors yields no data, so nothing half-parsed reaches validation.
  */
 export function parseConfigText(file: string, text: string): ParsedFile {
   const lineCounter = new LineCounter();
@@ -31,7 +32,7 @@ export function parseConfigText(file: string, text: string): ParsedFile {
   const documents: ParsedDocument[] = [];
   const posAt = (offset: number): SourcePos => ({ file, ...lineCounter.linePos(offset) });
 
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, merge: true });
   // A text with nothing but comments parses to an empty list or to a document without contents.
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
     for (const e of doc.errors) problems.push(error(yamlMessage(e.code, e.message), posAt(e.pos[0])));
@@ -66,7 +67,8 @@ function yamlMessage(code: string, message: string): string {
 
 /**
  * Offset of the deepest node on `path` that exists (the parent when a key is missing, as for a
- * "missing field" error). With `key`, the offset of the map key naming the last segment.
+ * "missing field" error). With `key`, the offset of the map key naming the last segment. A field a
+ * merge key brought in is found where it is written: in the merged mapping (the anchor).
  */
 function findOffset(doc: Document, path: DataPath, key: boolean): number {
   let node: Node | null = doc.contents as Node | null;
@@ -75,7 +77,7 @@ function findOffset(doc: Document, path: DataPath, key: boolean): number {
     node = resolve(doc, node);
     let next: Node | null = null;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      const pair = findPair(doc, node, String(segment), 0);
       if (pair) {
         const keyNode = pair.key as Node;
         if (key && i === path.length - 1) return keyNode.range?.[0] ?? offset;
@@ -91,6 +93,25 @@ function findOffset(doc: Document, path: DataPath, key: boolean): number {
     offset = node.range?.[0] ?? offset;
   }
   return offset;
+}
+
+/**
+ * The pair of `map` under `key`: its own, else the first one its merge keys bring in (in their
+ * order, as the merge itself takes them; an own pair overrides a merged one).
+ */
+function findPair(doc: Document, map: YAMLMap, key: string, depth: number): Pair | undefined {
+  const own = map.items.find((p) => isPair(p) && isScalar(p.key) && typeof p.key.value !== 'symbol' && String(p.key.value) === key);
+  if (own || depth > MAX_ALIAS_COUNT) return own;
+  for (const p of map.items) {
+    if (!(isPair(p) && isScalar(p.key) && typeof p.key.value === 'symbol')) continue; // `<<` with merge on
+    const value = resolve(doc, p.value as Node | null);
+    const sources = isSeq(value) ? value.items.map((item) => resolve(doc, item as Node | null)) : [value];
+    for (const source of sources) {
+      const found = isMap(source) ? findPair(doc, source, key, depth + 1) : undefined;
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 function resolve(doc: Document, node: Node | null): Node | null {
