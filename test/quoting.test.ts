@@ -53,19 +53,20 @@ describe('validate: a hostile value cannot forge lines or colours', () => {
   it('gives exactly one line per problem for values with newlines and escapes in a name, a reference and a label', async () => {
     const y = JSON.stringify(FORGE); // a YAML double-quoted scalar holding the raw characters
     const r = await validate({
+      'p.yaml': 'auth_strategies: [{ name: ka, type: key_auth }]\nproducts:\n  - name: billing\n    versions: [{ name: v1, registration: { enabled: true, auth_strategy: ka } }]\n',
       'name.yaml': `applications:\n  - reference_id: ${y}\n    name: App\n`,
-      'labels.yaml': `products:\n  - name: billing\n    labels: { ${y}: ok, fine: ${y} }\n    versions: [{ name: v1, registration: { enabled: true, auth_strategy: ka } }]\nauth_strategies: [{ name: ka, type: key_auth }]\n`,
+      'labels.yaml': `applications:\n  - reference_id: labelled\n    name: App\n    labels: { ${y}: ok, fine: ${y} }\n`,
       'ref.yaml': `applications:\n  - reference_id: app\n    name: App\n    registrations: [{ product: ${y}, version: v1 }]\n`,
     });
     expect(r.code).toBe(1);
     expectNoControlCharacters(r.stderr);
-    const lines = r.stderr.trimEnd().split('\n');
-    expect(lines).toEqual([
-      `${r.at('labels.yaml', 3, 15)}: label key "x\\nportal.yaml:1:1: error: forged line\\r\\u001b[31mred" is not valid: use letters, digits, '.', '_' and '-', starting and ending with a letter or digit, not starting with kong, konnect, mesh or kic`,
-      `${r.at('labels.yaml', 3, 82)}: fine: "x\\nportal.yaml:1:1: error: forged line\\r\\u001b[31mred" is not valid: use letters, digits, '.', '_' and '-', starting and ending with a letter or digit`,
-      `${r.at('name.yaml', 2, 19)}: reference_id: "x\\nportal.yaml:1:1: error: forged line\\r\\u001b[31mred" is not valid: use letters, digits, '.', '_' and '-', starting with a letter or digit`,
-      // The products section failed to load: a reference into it is not checked (no false report).
-      'invalid: 3 errors',
+    const quoted = '"x\\nportal.yaml:1:1: error: forged line\\r\\u001b[31mred"';
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      `${r.at('labels.yaml', 4, 15)}: label key ${quoted} is not valid: use letters, digits, '.', '_' and '-', starting and ending with a letter or digit, not starting with kong, konnect, mesh or kic`,
+      `${r.at('labels.yaml', 4, 82)}: fine: ${quoted} is not valid: use letters, digits, '.', '_' and '-', starting and ending with a letter or digit`,
+      `${r.at('name.yaml', 2, 19)}: reference_id: ${quoted} is not valid: use letters, digits, '.', '_' and '-', starting with a letter or digit`,
+      `${r.at('ref.yaml', 4, 21)}: unknown product ${quoted}`,
+      'invalid: 4 errors',
     ]);
   });
 
