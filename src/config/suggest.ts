@@ -30,8 +30,8 @@ export function allowedEdits(length: number): number {
 /**
  * The candidate closest to `input` (ignoring case) when it is close enough to be a likely typo, else
  * undefined. The search costs input length × allowed edits per candidate at most: candidates whose
- * length alone rules them out are skipped, and a distance is given up as soon as it exceeds the best
- * one found so far.
+ * length alone rules them out are skipped, a distance is given up as soon as it exceeds the best one
+ * found so far, and the whole search stops after MAX_CELLS_PER_SUGGESTION cells.
  */
 export function suggest(input: string, candidates: Iterable<string>, stats?: SuggestStats): string | undefined {
   if (input.length > MAX_SUGGESTED_INPUT) return undefined;
