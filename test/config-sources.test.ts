@@ -123,6 +123,16 @@ products:
   });
 });
 
+describe('config files: a merge key that merges no mapping', () => {
+  it('is one error at the merge key', async () => {
+    const dir = await tempDir();
+    await writeFiles(dir, { 'a.yaml': 'applications:\n  - &a { reference_id: a1, name: App }\n  - <<: [*a, 7]\n    reference_id: a2\n' });
+    const r = await cli(['validate', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`${join(dir, 'a.yaml')}:3:5: merge key <<: merge a mapping, an alias of one, or a list of them\ninvalid: 1 error\n`);
+  });
+});
+
 describe('config files: many files under a low open-file limit', () => {
   it('reads 1,500 files with `ulimit -n 256` without running out of file descriptors', async () => {
     const dir = await tempDir();

@@ -1,4 +1,4 @@
-import { Alias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { Alias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { error, warning, type Problem, type SourcePos } from './problems.js';
 
 /** A path into a document's data: map keys and sequence indexes, as in ajv's instancePath. */
@@ -43,11 +43,14 @@ export function parseConfigText(file: string, text: string): ParsedFile {
     try {
       data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (cause) {
+      const badMerge = findBadMerge(doc);
       const message =
         cause instanceof ReferenceError && /alias/i.test(cause.message)
           ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}): refusing a possible "billion laughs" document`
-          : `cannot read YAML: ${cause instanceof Error ? cause.message : String(cause)}`;
-      problems.push(error(message, posAt(doc.contents.range?.[0] ?? 0)));
+          : badMerge !== undefined
+            ? 'merge key <<: merge a mapping, an alias of one, or a list of them'
+            : `cannot read YAML: ${cause instanceof Error ? cause.message : String(cause)}`;
+      problems.push(error(message, posAt(badMerge ?? doc.contents.range?.[0] ?? 0)));
       continue;
     }
     documents.push({
@@ -112,6 +115,22 @@ function findPair(doc: Document, map: YAMLMap, key: string, depth: number): Pair
     }
   }
   return undefined;
+}
+
+/** Offset of the first merge key whose value is not a mapping (or an alias of one, or a list of them). */
+function findBadMerge(doc: Document): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Pair(_key, pair) {
+      if (!(isScalar(pair.key) && typeof pair.key.value === 'symbol')) return undefined;
+      const value = resolve(doc, pair.value as Node | null);
+      const sources = isSeq(value) ? value.items.map((item) => resolve(doc, item as Node | null)) : [value];
+      if (sources.every((source) => isMap(source))) return undefined;
+      found = pair.key.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 function resolve(doc: Document, node: Node | null): Node | null {
