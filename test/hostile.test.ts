@@ -88,7 +88,7 @@ describe('hostile input', () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'notes.txt'), 'nothing here');
     const r = await validateDir(dir);
-    expect(r.stderr).toContain(`${dir}: no YAML files (*.yaml, *.yml) found in this directory`);
+    expect(r.stderr).toContain(`${dir}: no config files (*.yaml, *.yml, *.json) found in this directory`);
   });
 
   it('a path that does not exist', async () => {

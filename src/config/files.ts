@@ -2,9 +2,13 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { error, type Problem } from './problems.js';
 
-const YAML_FILE = /\.ya?ml$/i;
-/** Directories a recursive walk does not enter: tool state, dependencies, VCS and other hidden folders. */
-const SKIPPED_DIR = (name: string) => name.startsWith('.') || name === 'node_modules';
+/** Config files a directory walk reads: YAML, and JSON (which is YAML too; `dump --format json` writes it). */
+const CONFIG_FILE = /\.(ya?ml|json)$/i;
+/**
+ * Entries a walk skips: hidden files and folders (tool state, VCS, an editor's lock file
+ * `.#portal.yaml`, which is often a dangling link), and dependencies.
+ */
+const SKIPPED = (name: string) => name.startsWith('.') || name === 'node_modules';
 
 export interface FoundFiles {
   files: string[];
@@ -12,10 +16,11 @@ export interface FoundFiles {
 }
 
 /**
- * Expands PATHS (files or directories) into the YAML files to read: directories are walked
- * recursively for *.yaml and *.yml, entries sorted by name so the result is deterministic. A file
- * named explicitly is read whatever its extension. Symbolic links are followed once: a link back
- * into a directory already being read is skipped, a link loop is reported.
+ * Expands PATHS (files or directories) into the config files to read: directories are walked
+ * recursively for *.yaml, *.yml and *.json, entries sorted by name so the result is deterministic;
+ * hidden files and folders are skipped. A file named explicitly is read whatever its name. Symbolic
+ * links are followed once: a link back into a directory already being read is skipped, a link loop
+ * is reported.
  */
 export async function findConfigFiles(paths: readonly string[]): Promise<FoundFiles> {
   const files: string[] = [];
@@ -38,13 +43,14 @@ export async function findConfigFiles(paths: readonly string[]): Promise<FoundFi
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     let found = 0;
     for (const entry of entries) {
+      if (SKIPPED(entry.name)) continue;
       const path = join(dir, entry.name);
       try {
         // Dirent tells what a symlink is, not what it points to: stat follows it.
         const info = entry.isSymbolicLink() ? await stat(path) : entry;
         if (info.isDirectory()) {
-          if (!SKIPPED_DIR(entry.name)) found += await walk(path);
-        } else if (info.isFile() && YAML_FILE.test(entry.name)) {
+          found += await walk(path);
+        } else if (info.isFile() && CONFIG_FILE.test(entry.name)) {
           await addFile(path);
           found++;
         }
@@ -61,7 +67,7 @@ export async function findConfigFiles(paths: readonly string[]): Promise<FoundFi
       if (info.isDirectory()) {
         const found = await walk(path);
         if (found === 0 && problems.length === 0) {
-          problems.push(error(`${path}: no YAML files (*.yaml, *.yml) found in this directory`));
+          problems.push(error(`${path}: no config files (*.yaml, *.yml, *.json) found in this directory`));
         }
       } else if (info.isFile()) {
         await addFile(path);

@@ -1,6 +1,8 @@
 import type { PortalctlConfig } from '../types/config.js';
+import type { Section } from '../model/kind.js';
 import type { State } from '../model/state.js';
 import type { DesiredState } from '../model/state.js';
+import { mapBounded, MAX_OPEN_FILES } from './bounded.js';
 import { buildDesired, type ValidDocument } from './desired.js';
 import { substituteEnv } from './env.js';
 import { findConfigFiles } from './files.js';
@@ -24,32 +26,47 @@ export interface LoadResult {
   problems: Problem[];
 }
 
+const SECTIONS: readonly Section[] = ['auth_strategies', 'products', 'applications'];
+
 /**
  * Reads PATHS into one desired state: find the files, read and parse each, substitute environment
  * values, validate against the schema, merge, then check references and registration rules.
- * Every problem found along the way is returned, not just the first.
+ * Every problem found along the way is returned, not just the first: the documents that are valid
+ * are merged and cross-checked even when others are not (see `unchecked` below).
  */
 export async function loadDesired(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
   const env = options.env ?? process.env;
   const { files, problems } = await findConfigFiles(paths);
   const valid: ValidDocument[] = [];
+  /**
+   * Sections that a document which failed declares, or may declare: its objects are missing from the
+   * merge, so a reference into such a section is not checked (it could be a false "unknown").
+   * A path or file that could not be read or parsed may declare any section.
+   */
+  const unchecked = new Set<Section>();
+  const uncheckAll = () => SECTIONS.forEach((section) => unchecked.add(section));
+  if (problems.some(isError)) uncheckAll();
 
-  const texts = await Promise.all(files.map((file) => readConfigFile(file)));
+  const texts = await mapBounded(files, MAX_OPEN_FILES, (file) => readConfigFile(file));
   files.forEach((file, i) => {
     const read = texts[i]!;
     if (!read.ok) {
       problems.push(read.problem);
+      uncheckAll();
       return;
     }
     const parsed = parseConfigText(file, read.text);
     problems.push(...parsed.problems);
+    if (parsed.problems.some(isError)) uncheckAll();
     for (const doc of parsed.documents) {
       const substitution = substituteEnv(doc.data, env);
       for (const p of substitution.problems) problems.push(error(p.message, doc.locate(p.path)));
 
       // Names and references make up addresses, which plans print: they may not be secret.
+      let secretNames = 0;
       for (const path of substitution.secretPaths) {
         if (IDENTIFYING_FIELD.test(path.join('.'))) {
+          secretNames++;
           problems.push(error(`${String(path[path.length - 1])}: \${{ env }} is not allowed in names and references (they appear in plans)`, doc.locate(path)));
         }
       }
@@ -60,13 +77,16 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
         // A value whose substitution failed was already reported; its emptiness is no news.
         if (!unset.has(pathKey(p.path))) problems.push(error(p.message, doc.locate(p.path, p.atKey)));
       }
-      if (schemaProblems.length === 0 && substitution.problems.length === 0) valid.push({ doc, config: doc.data as PortalctlConfig, secretPaths: substitution.secretPaths });
+      // Only a document without any error is merged: a secret name must not become an address.
+      if (schemaProblems.length === 0 && substitution.problems.length === 0 && secretNames === 0) {
+        valid.push({ doc, config: doc.data as PortalctlConfig, secretPaths: substitution.secretPaths });
+      } else {
+        for (const section of sectionsOf(doc.data)) unchecked.add(section);
+      }
     }
   });
 
-  // Merge and cross-checks only on a clean read: a broken file would cause a cascade of false reports.
-  if (problems.some((p) => p.severity === 'error')) return { problems };
-
+  // Merge and cross-check what is valid, so that one run reports every problem it can find.
   const parts = buildDesired(valid);
   problems.push(...parts.problems);
   const desired: DesiredState = {
@@ -77,9 +97,19 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
     files,
   };
   if (parts.portal) desired.portal = parts.portal.value;
-  problems.push(...checkSemantics(desired, options.outside));
+  problems.push(...checkSemantics(desired, options.outside, unchecked));
 
-  return problems.some((p) => p.severity === 'error') ? { problems } : { desired, problems };
+  return problems.some(isError) ? { problems } : { desired, problems };
+}
+
+function isError(problem: Problem): boolean {
+  return problem.severity === 'error';
+}
+
+/** The top-level sections a (possibly invalid) document's data declares. */
+function sectionsOf(data: unknown): Section[] {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return [];
+  return SECTIONS.filter((section) => Object.hasOwn(data, section));
 }
 
 /** Data paths of the fields that name or refer to objects: they become addresses. */

@@ -1,3 +1,5 @@
+import { escapeControl } from './quote.js';
+
 /** Where in a config file something stands. Lines and columns count from 1. */
 export interface SourcePos {
   file: string;
@@ -16,11 +18,15 @@ export function formatPos(pos: SourcePos): string {
   return `${pos.file}:${pos.line}:${pos.col}`;
 }
 
-/** `FILE:LINE:COL: message`, or just the message when no file is the cause. */
+/**
+ * `FILE:LINE:COL: message`, or just the message when no file is the cause. Always one line: values
+ * in messages are quoted where they are put in (quote.ts); control characters that still reach here,
+ * in a file name or a message, are escaped as a last line of defence.
+ */
 export function formatProblem(problem: Problem): string {
   const prefix = problem.at ? `${formatPos(problem.at)}: ` : '';
   const severity = problem.severity === 'warning' ? 'warning: ' : '';
-  return `${prefix}${severity}${problem.message}`;
+  return escapeControl(`${prefix}${severity}${problem.message}`);
 }
 
 /** Problems sorted by file, line and column so output is stable whatever order they were found in. */

@@ -4,6 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import type { PortalctlConfig } from '../types/config.js';
 import { didYouMean } from './suggest.js';
 import type { DataPath } from './parse.js';
+import { bare, quote } from './quote.js';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under NodeNext resolution.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -79,19 +80,37 @@ const PATTERN_WORDS: Record<string, string> = {
     "letters, digits, '.', '_' and '-', starting and ending with a letter or digit, not starting with kong, konnect, mesh or kic",
 };
 
+/** Label keys portalctl writes itself (`portalctl-namespace`): a config may not set them. */
+const RESERVED_LABEL_PREFIX = 'portalctl-';
+
 function describe(e: ErrorObject, isSecret: (path: DataPath) => boolean): SchemaProblem | undefined {
   const path = parsePointer(e.instancePath);
-  const field = String(path[path.length - 1] ?? 'document');
-  const quoted = (value: unknown, at: DataPath = path) =>
-    isSecret(at) ? '(a value from the environment)' : JSON.stringify(value);
+  // Label keys are user-provided and end up here as field names: quoted unless plain.
+  const field = path.length === 0 ? 'document' : bare(path[path.length - 1]!);
+  const quoted = (value: unknown, at: DataPath = path) => quote(value, isSecret(at));
   const at = (message: string, atKey = false): SchemaProblem => ({ path, atKey, message });
 
   // A label key (propertyNames) error: ajv names the key in propertyName and points at the map.
   if (e.keyword === 'propertyNames') return undefined; // the nested error, below, names the key
   if (e.propertyName !== undefined) {
     const keyPath = [...path, e.propertyName];
-    const rule = e.keyword === 'pattern' ? `use ${PATTERN_WORDS[String(e.params.pattern)]}` : e.message;
-    return { path: keyPath, atKey: true, message: `label key ${JSON.stringify(e.propertyName)} is not valid: ${rule}` };
+    const key = quote(e.propertyName);
+    if (e.keyword === 'not') {
+      return {
+        path: keyPath,
+        atKey: true,
+        message: `label key ${key} is reserved: keys starting with ${RESERVED_LABEL_PREFIX} are written by portalctl itself (${RESERVED_LABEL_PREFIX}namespace marks which namespace owns an object)`,
+      };
+    }
+    const rule =
+      e.keyword === 'pattern'
+        ? `use ${PATTERN_WORDS[String(e.params.pattern)]}`
+        : e.keyword === 'maxLength'
+          ? `use at most ${e.params.limit} characters`
+          : e.keyword === 'minLength'
+            ? 'it must not be empty'
+            : e.message;
+    return { path: keyPath, atKey: true, message: `label key ${key} is not valid: ${rule}` };
   }
 
   switch (e.keyword) {
@@ -108,7 +127,7 @@ function describe(e: ErrorObject, isSecret: (path: DataPath) => boolean): Schema
       return {
         path: [...path, extra],
         atKey: true,
-        message: `unknown field "${extra}"${where}${didYouMean(extra, allowed)}`,
+        message: `unknown field ${quote(extra)}${where}${didYouMean(extra, allowed)}`,
       };
     }
     case 'enum': {
@@ -168,9 +187,11 @@ interface SchemaNode {
   properties?: Record<string, SchemaNode>;
 }
 
-/** `products[0].versions[1]`: a data path as a config author reads it. */
+/** `products[0].versions[1]`: a data path as a config author reads it (user-provided keys quoted). */
 export function dotted(path: DataPath): string {
-  return path.map((s, i) => (typeof s === 'number' || /^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+  return path
+    .map((s, i) => (typeof s === 'number' || /^\d+$/.test(s) ? `[${s}]` : i === 0 ? bare(s) : `.${bare(s)}`))
+    .join('');
 }
 
 function article(type: string): string {

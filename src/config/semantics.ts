@@ -1,10 +1,11 @@
-import { splitAddress, type Kind, type Reference } from '../model/kind.js';
+import { splitAddress, type Kind, type Reference, type Section } from '../model/kind.js';
 import { SPECS, specOf } from '../model/kinds/index.js';
 import { deletedWhenUndeclared } from '../model/scope.js';
 import type { AnyResource, Resource } from '../model/resource.js';
 import type { State } from '../model/state.js';
 import type { DesiredState } from '../model/state.js';
 import { error, formatPos, warning, type Problem } from './problems.js';
+import { bare, bareAttr, quote, quoteAttr } from './quote.js';
 import { didYouMean } from './suggest.js';
 
 /**
@@ -13,9 +14,10 @@ import { didYouMean } from './suggest.js';
  * names every place involved.
  *
  * A reference into a section the files do not declare cannot be checked offline: it is looked up in
- * `outside` (the live state, when planning) or, without one, reported as a warning.
+ * `outside` (the live state, when planning) or, without one, reported as a warning. A reference into
+ * an `unchecked` section (one that a config document which failed to load declares) is skipped.
  */
-export function checkSemantics(desired: DesiredState, outside?: State): Problem[] {
+export function checkSemantics(desired: DesiredState, outside?: State, unchecked: ReadonlySet<Section> = new Set()): Problem[] {
   const problems: Problem[] = [];
   const { state } = desired;
 
@@ -30,6 +32,8 @@ export function checkSemantics(desired: DesiredState, outside?: State): Problem[
     for (const ref of specOf(resource.kind).references(resource.attrs as never)) {
       if (lookup(ref.address)) continue;
       const [targetKind] = splitAddress(ref.address);
+      // The target may be declared by a document that failed to load: no false "unknown".
+      if (unchecked.has(specOf(targetKind).section)) continue;
       if (!managed(targetKind) && !outside) {
         problems.push(
           warning(
@@ -49,10 +53,13 @@ export function checkSemantics(desired: DesiredState, outside?: State): Problem[
     const settings = version.attrs.registration;
     const where = version.source ? ` (${formatPos(version.source)})` : '';
     if (!settings?.enabled) {
-      problems.push(error(`cannot register to ${version.key}: registration is disabled on that version${where}`, reg.source));
+      problems.push(error(`cannot register to ${bare(version.key)}: registration is disabled on that version${where}`, reg.source));
     } else if (reg.attrs.status === 'pending' && settings.auto_approve) {
       problems.push(
-        error(`status "pending" is impossible: ${version.key} auto-approves registrations${where}; remove the status or turn auto_approve off`, reg.source),
+        error(
+          `status ${quoteAttr(reg, 'status')} is impossible: ${bare(version.key)} auto-approves registrations${where}; remove the status or turn auto_approve off`,
+          reg.source,
+        ),
       );
     }
   }
@@ -82,15 +89,15 @@ function checkApplicationStrategies(state: State, lookup: (address: string) => A
         if (other !== strategy) {
           problems.push(
             error(
-              `application "${app.key}" uses auth strategy "${strategy}" (${formatPos(app.source!)}), but ${reg.attrs.product}/${reg.attrs.version} requires "${other}"`,
+              `application ${quote(app.key)} uses auth strategy ${quoteAttr(app, 'auth_strategy')} (${formatPos(app.source!)}), but ${bare(`${reg.attrs.product}/${reg.attrs.version}`)} requires ${quote(other)}`,
               reg.source,
             ),
           );
         }
       }
     } else if (required.size > 1) {
-      const list = [...required].map(([s, reg]) => `"${s}" (${reg.attrs.product}/${reg.attrs.version}, ${formatPos(reg.source!)})`);
-      problems.push(error(`application "${app.key}" registers to versions with different auth strategies: ${list.join(', ')}`, app.source));
+      const list = [...required].map(([s, reg]) => `${quote(s)} (${bare(`${reg.attrs.product}/${reg.attrs.version}`)}, ${formatPos(reg.source!)})`);
+      problems.push(error(`application ${quote(app.key)} registers to versions with different auth strategies: ${list.join(', ')}`, app.source));
     } else {
       strategy = required.keys().next().value;
     }
@@ -100,7 +107,7 @@ function checkApplicationStrategies(state: State, lookup: (address: string) => A
       for (const cred of credentialsOf.get(app.key) ?? []) {
         problems.push(
           error(
-            `credential "${cred.attrs.name}": application "${app.key}" uses ${strategyResource.attrs.type} strategy "${strategy}", which issues no key-auth credentials`,
+            `credential ${quoteAttr(cred, 'name')}: application ${quote(app.key)} uses ${bareAttr(strategyResource, 'type')} strategy ${quote(strategy)}, which issues no key-auth credentials`,
             cred.source,
           ),
         );
@@ -122,7 +129,7 @@ function groupByApplication<K extends 'registration' | 'credential'>(resources: 
 
 function describeRef(ref: Reference): string {
   const [kind, key] = splitAddress(ref.address);
-  return `${specOf(kind).noun} "${key}"`;
+  return `${specOf(kind).noun} ${quote(key)}`;
 }
 
 function unknownRef(desired: DesiredState, outside: State | undefined, ref: Reference, kind: Kind): string {
@@ -137,11 +144,11 @@ function unknownRef(desired: DesiredState, outside: State | undefined, ref: Refe
   if (kind === 'product_version') {
     const [product, version] = key.split('/') as [string, string];
     const productKnown = desired.state.has(`product.${product}`) || outside?.has(`product.${product}`);
-    if (!productKnown) return `unknown product "${product}"${didYouMean(product, known('product'))}`;
+    if (!productKnown) return `unknown product ${quote(product)}${didYouMean(product, known('product'))}`;
     const versions = known('product_version')
       .filter((k) => k.startsWith(`${product}/`))
       .map((k) => k.slice(product.length + 1));
-    return `unknown version "${version}" of product "${product}"${didYouMean(version, versions)}`;
+    return `unknown version ${quote(version)} of product ${quote(product)}${didYouMean(version, versions)}`;
   }
-  return `unknown ${SPECS[kind].noun} "${key}"${didYouMean(key, known(kind))}`;
+  return `unknown ${SPECS[kind].noun} ${quote(key)}${didYouMean(key, known(kind))}`;
 }

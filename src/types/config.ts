@@ -78,7 +78,7 @@ export interface KeyAuthStrategy {
   protected?: Protected;
 }
 /**
- * Free-form labels (Konnect's rules: keys of 1 to 63 characters that do not start with kong, konnect, mesh, kic or '_'). The namespace label is added by portalctl.
+ * Free-form labels (Konnect's rules: keys of 1 to 63 characters that do not start with kong, konnect, mesh, kic or '_'). Keys starting with portalctl- are reserved: portalctl adds the namespace label (portalctl-namespace) itself.
  */
 export interface Labels {
   [k: string]: string;

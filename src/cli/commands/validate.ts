@@ -10,7 +10,7 @@ export function registerValidate(program: Command, ctx: Context): void {
   program
     .command('validate')
     .description('check config files against the schema and against each other, without touching any portal')
-    .argument('<paths...>', 'YAML files or directories (read recursively for *.yaml and *.yml)')
+    .argument('<paths...>', 'config files or directories (read recursively for *.yaml, *.yml and *.json)')
     .addHelpText(
       'after',
       '\nPrints every problem as FILE:LINE:COL: message and exits 1, or a one-line summary and exits 0.\n' +
