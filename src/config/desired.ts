@@ -6,6 +6,7 @@ import { State } from '../model/state.js';
 import { childListKey } from '../model/scope.js';
 import type { DataPath, ParsedDocument } from './parse.js';
 import { error, formatPos, type Problem, type SourcePos } from './problems.js';
+import { quote } from './quote.js';
 
 /** A schema-valid document, with the data paths of its values that came from the environment. */
 export interface ValidDocument {
@@ -54,7 +55,7 @@ export function buildDesired(documents: readonly ValidDocument[]): DesiredParts 
       const existing = parts.state.add(resource as unknown as AnyResource);
       if (existing) {
         parts.problems.push(
-          error(`duplicate ${spec.noun} "${key}": already declared at ${formatPos(existing.source!)}`, resource.source),
+          error(`duplicate ${spec.noun} ${quote(key)}: already declared at ${formatPos(existing.source!)}`, resource.source),
         );
       }
     };
@@ -66,7 +67,7 @@ export function buildDesired(documents: readonly ValidDocument[]): DesiredParts 
       const seen = parts[field];
       if (!seen) parts[field] = { value, at };
       else if (seen.value !== value) {
-        parts.problems.push(error(`${field} "${value}" conflicts with "${seen.value}" set at ${formatPos(seen.at)}`, at));
+        parts.problems.push(error(`${field} ${quote(value)} conflicts with ${quote(seen.value)} set at ${formatPos(seen.at)}`, at));
       }
     }
     for (const section of SECTIONS) if (config[section] !== undefined) parts.sections.add(section);
