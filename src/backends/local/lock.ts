@@ -12,6 +12,8 @@ export interface LockRecord extends ProcessIdentity {
 
 /** An empty or unparsable lock younger than this is taken to be one being written (by an older portalctl). */
 export const UNREADABLE_LOCK_GRACE_MS = 10_000;
+/** How often a claim looks at the lock (it may change hands between looks) before giving up. */
+const LOOKS = 5;
 /** Take-overs of take-overs (each needs a crash inside the last one) before giving up. */
 const MAX_TAKEOVER_DEPTH = 3;
 
@@ -65,7 +67,7 @@ class LockHeld extends Error {
 
 /** Creates `name` as our lock, taking over a stale holder; returns the nonce written. */
 async function claim(name: string, me: ProcessIdentity, depth: number): Promise<string> {
-  for (let look = 0; look < 5; look++) {
+  for (let look = 0; look < LOOKS; look++) {
     const mine: LockRecord = { ...me, since: new Date().toISOString(), nonce: randomBytes(12).toString('hex') };
     if (await createExclusive(name, mine)) return mine.nonce;
     const holder = await readHolder(name);
@@ -74,7 +76,16 @@ async function claim(name: string, me: ProcessIdentity, depth: number): Promise<
     if (verdict !== 'stale') throw new LockHeld(holder, verdict);
     if (depth === MAX_TAKEOVER_DEPTH) throw new LockHeld(holder, 'stuck');
     const token = `${name}.takeover-${holder.identity}`;
-    const tokenNonce = await claim(token, me, depth + 1); // throws when another process is taking it over
+    let tokenNonce: string;
+    try {
+      tokenNonce = await claim(token, me, depth + 1);
+    } catch (cause) {
+      // Another process is taking it over (a matter of milliseconds): look again, so that the refusal
+      // names the lock's new holder rather than a taker that may yet lose to an earlier one.
+      if (!(cause instanceof LockHeld) || cause.verdict !== 'held' || look === LOOKS - 1) throw cause;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      continue;
+    }
     try {
       if ((await readHolder(name))?.identity !== holder.identity) continue; // it changed since judged: look again
       await replace(name, mine);
