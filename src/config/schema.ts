@@ -1,29 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { PortalctlConfig } from '../types/config.js';
 import { didYouMean } from './suggest.js';
 import type { DataPath } from './parse.js';
 import { bare, quote } from './quote.js';
+import { configSchema, resolveRef, type SchemaNode } from '../schemas.js';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under NodeNext resolution.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
-export const CONFIG_SCHEMA_URL = new URL('../../schemas/portalctl.schema.json', import.meta.url);
-
-/** The config JSON Schema text, exactly as shipped (what `portalctl schema` prints). */
-export function configSchemaText(): string {
-  return readFileSync(CONFIG_SCHEMA_URL, 'utf8');
-}
-
-let parsed: SchemaNode | undefined;
 let compiled: ValidateFunction<PortalctlConfig> | undefined;
-
-/** The config schema as data, read and parsed once. */
-function configSchema(): SchemaNode {
-  parsed ??= JSON.parse(configSchemaText()) as SchemaNode;
-  return parsed;
-}
 
 /** The config validator, compiled on first use and then reused. */
 export function configValidator(): ValidateFunction<PortalctlConfig> {
@@ -171,21 +157,10 @@ function describe(e: ErrorObject, isSecret: (path: DataPath) => boolean): Schema
 
 /** The values a discriminated oneOf accepts for its tag, read from the branches' enums. */
 function discriminatorValues(parentSchema: unknown, tag: string): string[] {
-  const definitions = configSchema().definitions ?? {};
-  const branches = ((parentSchema as SchemaNode | undefined)?.oneOf ?? []) as SchemaNode[];
-  return branches.flatMap((branch) => {
-    const resolved = branch.$ref ? definitions[branch.$ref.replace('#/definitions/', '')] : branch;
-    return (resolved?.properties?.[tag]?.enum ?? []) as string[];
-  });
+  const branches = (parentSchema as SchemaNode | undefined)?.oneOf ?? [];
+  return branches.flatMap((branch) => (resolveRef(branch).properties?.[tag]?.enum ?? []) as string[]);
 }
 
-interface SchemaNode {
-  $ref?: string;
-  definitions?: Record<string, SchemaNode>;
-  oneOf?: SchemaNode[];
-  enum?: unknown[];
-  properties?: Record<string, SchemaNode>;
-}
 
 /** `products[0].versions[1]`: a data path as a config author reads it (user-provided keys quoted). */
 export function dotted(path: DataPath): string {

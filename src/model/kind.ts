@@ -1,4 +1,5 @@
 import type { Application, AuthStrategy, Credential, Product, ProductVersion, Registration } from '../types/config.js';
+import { withSchemaDefaults } from './defaults.js';
 
 /** The resource kinds, parents before children: the order creates run in (deletes run in reverse). */
 export const KINDS = ['auth_strategy', 'product', 'product_version', 'application', 'registration', 'credential'] as const;
@@ -30,35 +31,109 @@ export interface Reference {
   cascade?: boolean;
 }
 
-/** What portalctl knows about one kind: its section, its key, what it refers to, its defaults. */
-export interface KindSpec<K extends Kind> {
+/** How objects of a kind live in a portal: fully managed, made and removed only, or one that always exists. */
+export type Lifecycle = 'crud' | 'create-delete' | 'singleton';
+
+/** Who owns a live object: the namespace of its own owner label, its parent's, or nobody (a singleton). */
+export type Ownership = 'label' | 'parent' | 'none';
+
+/** Where a kind is declared in the config: a top-level section, or a list under each object of a parent kind. */
+export type Placement<K extends Kind = Kind> =
+  | { section: Section }
+  | {
+      parent: Kind;
+      /** The parent's list that declares it (`versions`). */
+      list: string;
+      /** Its attribute holding the parent's key (`product`): filled from the parent it is declared under. */
+      parentField: keyof AttrsByKind[K] & string;
+    };
+
+/** Everything about a kind that does not depend on a stage: what a kind module declares. */
+export interface KindDefinition<K extends Kind> {
   kind: K;
   /** Singular noun for messages ("product version"). */
   noun: string;
-  section: Section;
-  /** The kind this one lives inside: deleting the parent deletes it (Konnect cascades). */
-  parent?: Kind;
-  /**
-   * The key of the list under the parent that declares this kind (`versions`). Absent from a declared
-   * parent, the list is not managed in that run; `[]` means none.
-   */
-  list?: string;
+  place: Placement<K>;
+  lifecycle: Lifecycle;
+  ownership: Ownership;
+  /** The attributes that identify an object, in order: its key is their values joined by `/`. */
+  keyFields: readonly (keyof AttrsByKind[K] & string)[];
+  /** Resources this one refers to, besides its parent (which every child refers to, with cascade). */
+  references?(attrs: AttrsByKind[K]): Reference[];
+  /** Attributes the config may leave out to mean "not managed" (a registration's status). */
+  unmanagedWhenAbsent?: readonly string[];
+  /** Creating one issues a secret that is shown once and never stored (a credential's key). */
+  issuesSecret?: boolean;
   /** Attributes no backend can change in place: changing one plans a replace (delete, then create). */
   replacedOn?: readonly string[];
+  /** The schema definition (schemas/portalctl.schema.json) that describes it: its defaults come from there. */
+  definition: string;
+  /** Defaults the schema can state only in words (a display name that defaults to the name). */
+  derivedDefaults?(attrs: AttrsByKind[K]): Partial<AttrsByKind[K]>;
+}
+
+/** A kind as the stages use it: its definition, with what follows from it. */
+export interface KindSpec<K extends Kind> extends KindDefinition<K> {
+  /** Its top-level config section: its own, or its parent's. */
+  section: Section;
+  /** The kind it lives inside: deleting the parent deletes it (Konnect cascades). */
+  parent?: Kind;
+  /** The parent's list that declares it. Absent from a declared parent, the list is not managed in that run; `[]` means none. */
+  list?: string;
   key(attrs: AttrsByKind[K]): string;
-  /** Every resource this one needs to exist: its parent first, then other references. */
+  /** Every resource this one needs to exist: its parent first, then the others. */
   references(attrs: AttrsByKind[K]): Reference[];
-  /** The attributes with the documented defaults filled in, so that absent and default compare equal. */
+  /** The attributes with the schema's defaults filled in, so that absent and default compare equal. */
   withDefaults(attrs: AttrsByKind[K]): AttrsByKind[K];
+}
+
+/** What completing a kind needs to know of the others. */
+export interface Neighbours {
+  /** A kind's top-level section (a parent is completed before its children). */
+  sectionOf(kind: Kind): Section;
+  /** The child lists declared under this kind (`versions`): not attributes of its own. */
+  childLists: readonly string[];
+}
+
+/** The key made of key-field values: the one place the `a/b` key format is written. */
+export function joinKey(values: readonly string[]): string {
+  return values.join('/');
 }
 
 export function address(kind: Kind, key: string): string {
   return `${kind}.${key}`;
 }
 
+/** Completes a kind module's definition with what follows from it and from its neighbours. */
+export function completeKind<K extends Kind>(def: KindDefinition<K>, neighbours: Neighbours): KindSpec<K> {
+  const place = def.place;
+  const own = def.references ?? (() => []);
+  const notAttributes = ['protected', ...neighbours.childLists];
+  const common = {
+    ...def,
+    key: (a: AttrsByKind[K]) => keyOf(def, a),
+    withDefaults: (a: AttrsByKind[K]) => {
+      const filled = withSchemaDefaults(def.definition, a, notAttributes);
+      return { ...def.derivedDefaults?.(filled), ...filled };
+    },
+  };
+  if ('section' in place) return { ...common, section: place.section, references: own };
+  return {
+    ...common,
+    section: neighbours.sectionOf(place.parent),
+    parent: place.parent,
+    list: place.list,
+    references: (a) => [{ address: address(place.parent, String(a[place.parentField])), field: place.parentField, cascade: true }, ...own(a)],
+  };
+}
+
+function keyOf<K extends Kind>(def: KindDefinition<K>, attrs: AttrsByKind[K]): string {
+  return joinKey(def.keyFields.map((f) => String(attrs[f])));
+}
+
 /** The address of `attrs`' parent, for a kind that lives inside another, else undefined. */
 export function parentAddress<K extends Kind>(spec: KindSpec<K>, attrs: AttrsByKind[K]): string | undefined {
-  return spec.parent === undefined ? undefined : spec.references(attrs).find((ref) => ref.address.startsWith(`${spec.parent}.`))?.address;
+  return spec.parent === undefined ? undefined : spec.references(attrs)[0]!.address; // a child's parent comes first
 }
 
 /** The kind and key of an address: `registration.app/billing/v1` → [registration, app/billing/v1]. */

@@ -15,11 +15,6 @@ export interface DiffOptions {
   adopt?: boolean;
 }
 
-/**
- * Fields the config may leave out to mean "not managed": a registration's status is decided by the
- * version's auto-approve on creation and may then be changed by an admin without a fight.
- */
-const UNMANAGED_WHEN_ABSENT: Partial<Record<Kind, readonly string[]>> = { registration: ['status'] };
 
 /** A declared object whose live twin this namespace may not touch, and the declared objects under it. */
 interface LeftAlone {
@@ -197,5 +192,5 @@ export function liveFingerprint(r: AnyResource): string {
 
 /** Field-level differences of a desired resource from its live twin, secrets redacted. */
 function fieldDiff(want: AnyResource, have: AnyResource): FieldDiff[] {
-  return fieldDiffs(want, have, UNMANAGED_WHEN_ABSENT[want.kind]);
+  return fieldDiffs(want, have, SPECS[want.kind].unmanagedWhenAbsent);
 }

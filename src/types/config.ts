@@ -131,8 +131,14 @@ export interface OpenIdConnectStrategy {
     | 'refresh_token'
     | 'userinfo'
   )[];
-  labels?: Labels;
+  labels?: Labels1;
   protected?: Protected;
+}
+/**
+ * Free-form labels (Konnect's rules: keys of 1 to 63 characters that do not start with kong, konnect, mesh, kic or '_'). Keys starting with portalctl- are reserved: portalctl adds the namespace label (portalctl-namespace) itself.
+ */
+export interface Labels1 {
+  [k: string]: string;
 }
 /**
  * An API product (in Konnect v3 terms, the APIs that share this name, one per version).
@@ -146,12 +152,18 @@ export interface Product {
    * What the product offers, shown in the portal.
    */
   description?: string;
-  labels?: Labels;
+  labels?: Labels2;
   protected?: Protected;
   /**
    * The product's versions. The whole truth for this product: a version this namespace owns that is not listed is deleted. Absent: this product's versions are not managed in this run; [] means it has none.
    */
   versions?: ProductVersion[];
+}
+/**
+ * Free-form labels (Konnect's rules: keys of 1 to 63 characters that do not start with kong, konnect, mesh, kic or '_'). Keys starting with portalctl- are reserved: portalctl adds the namespace label (portalctl-namespace) itself.
+ */
+export interface Labels2 {
+  [k: string]: string;
 }
 /**
  * A version of a product and how applications register to it.
@@ -218,7 +230,7 @@ export interface Application {
    * Name of the auth strategy the application uses. Default: the strategy of the versions it is registered to (they must all use the same one).
    */
   auth_strategy?: string;
-  labels?: Labels;
+  labels?: Labels3;
   protected?: Protected;
   /**
    * The product versions this application is registered to. The whole truth for this application: a registration not listed here is deleted. Absent: its registrations are not managed in this run; [] means it has none.
@@ -241,6 +253,12 @@ export interface ApplicationOwner {
    * The developer's email or the team's name.
    */
   name: string;
+}
+/**
+ * Free-form labels (Konnect's rules: keys of 1 to 63 characters that do not start with kong, konnect, mesh, kic or '_'). Keys starting with portalctl- are reserved: portalctl adds the namespace label (portalctl-namespace) itself.
+ */
+export interface Labels3 {
+  [k: string]: string;
 }
 /**
  * A registration of the application to a product version.

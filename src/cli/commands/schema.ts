@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { configSchemaText } from '../../config/schema.js';
+import { configSchemaText } from '../../schemas.js';
 import type { Context } from '../context.js';
 
 export function registerSchema(program: Command, ctx: Context): void {

@@ -1,11 +1,12 @@
-import { address, type KindSpec } from '../kind.js';
+import { address, type KindDefinition } from '../kind.js';
 
-export const application: KindSpec<'application'> = {
+export const application: KindDefinition<'application'> = {
   kind: 'application',
   noun: 'application',
-  section: 'applications',
-  key: (a) => a.reference_id,
-  references: (a) =>
-    a.auth_strategy === undefined ? [] : [{ address: address('auth_strategy', a.auth_strategy), field: 'auth_strategy' }],
-  withDefaults: (a) => ({ description: '', labels: {}, ...a }),
+  place: { section: 'applications' },
+  lifecycle: 'crud',
+  ownership: 'label',
+  keyFields: ['reference_id'],
+  references: (a) => (a.auth_strategy === undefined ? [] : [{ address: address('auth_strategy', a.auth_strategy), field: 'auth_strategy' }]),
+  definition: 'Application',
 };

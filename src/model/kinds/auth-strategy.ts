@@ -1,15 +1,14 @@
-import type { KindSpec } from '../kind.js';
+import type { KindDefinition } from '../kind.js';
 
-export const authStrategy: KindSpec<'auth_strategy'> = {
+export const authStrategy: KindDefinition<'auth_strategy'> = {
   kind: 'auth_strategy',
   noun: 'auth strategy',
-  section: 'auth_strategies',
-  key: (a) => a.name,
-  references: () => [],
+  place: { section: 'auth_strategies' },
+  lifecycle: 'crud',
+  ownership: 'label',
+  keyFields: ['name'],
   // Konnect keeps a strategy's type for life: another type is another strategy.
   replacedOn: ['type'],
-  withDefaults: (a) =>
-    a.type === 'key_auth'
-      ? { display_name: a.name, key_names: ['apikey'], ...a }
-      : { display_name: a.name, credential_claim: ['sub'], scopes: ['openid'], auth_methods: ['client_credentials', 'bearer'], ...a },
+  definition: 'AuthStrategy',
+  derivedDefaults: (a) => ({ display_name: a.name }),
 };

@@ -1,12 +1,13 @@
-import { address, type KindSpec } from '../kind.js';
+import type { KindDefinition } from '../kind.js';
 
-export const credential: KindSpec<'credential'> = {
+export const credential: KindDefinition<'credential'> = {
   kind: 'credential',
   noun: 'credential',
-  section: 'applications',
-  parent: 'application',
-  list: 'credentials',
-  key: (a) => `${a.application}/${a.name}`,
-  references: (a) => [{ address: address('application', a.application), field: 'application', cascade: true }],
-  withDefaults: (a) => ({ ...a }),
+  place: { parent: 'application', list: 'credentials', parentField: 'application' },
+  // A key is never changed: rotate by replacing the credential.
+  lifecycle: 'create-delete',
+  ownership: 'parent',
+  keyFields: ['application', 'name'],
+  issuesSecret: true,
+  definition: 'Credential',
 };

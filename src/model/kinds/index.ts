@@ -1,4 +1,4 @@
-import type { AttrsByKind, Kind, KindSpec } from '../kind.js';
+import { completeKind, KINDS, type Kind, type KindDefinition, type KindSpec, type Section } from '../kind.js';
 import { application } from './application.js';
 import { authStrategy } from './auth-strategy.js';
 import { credential } from './credential.js';
@@ -6,8 +6,8 @@ import { product } from './product.js';
 import { productVersion } from './product-version.js';
 import { registration } from './registration.js';
 
-/** Every kind's spec, by kind. A new kind is a new file here plus its schema and adapter calls. */
-export const SPECS: { [K in Kind]: KindSpec<K> } = {
+/** Every kind module, by kind: a new kind is a new module here (the compiler asks for it). */
+const DEFINITIONS: { [K in Kind]: KindDefinition<K> } = {
   auth_strategy: authStrategy,
   product,
   product_version: productVersion,
@@ -16,8 +16,17 @@ export const SPECS: { [K in Kind]: KindSpec<K> } = {
   credential,
 };
 
+/** Every kind's spec, by kind, completed in KINDS order (a parent before its children). */
+export const SPECS = {} as { [K in Kind]: KindSpec<K> };
+for (const kind of KINDS) {
+  const childLists = KINDS.flatMap((k) => {
+    const place = DEFINITIONS[k].place;
+    return 'parent' in place && place.parent === kind ? [place.list] : [];
+  });
+  const sectionOf = (k: Kind): Section => SPECS[k].section;
+  (SPECS as Record<Kind, KindSpec<Kind>>)[kind] = completeKind(DEFINITIONS[kind] as KindDefinition<Kind>, { sectionOf, childLists });
+}
+
 export function specOf<K extends Kind>(kind: K): KindSpec<K> {
   return SPECS[kind];
 }
-
-export type { AttrsByKind };

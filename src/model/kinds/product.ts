@@ -1,10 +1,11 @@
-import type { KindSpec } from '../kind.js';
+import type { KindDefinition } from '../kind.js';
 
-export const product: KindSpec<'product'> = {
+export const product: KindDefinition<'product'> = {
   kind: 'product',
   noun: 'product',
-  section: 'products',
-  key: (a) => a.name,
-  references: () => [],
-  withDefaults: (a) => ({ description: '', labels: {}, ...a }),
+  place: { section: 'products' },
+  lifecycle: 'crud',
+  ownership: 'label',
+  keyFields: ['name'],
+  definition: 'Product',
 };

@@ -1,17 +1,15 @@
-import { address, type KindSpec } from '../kind.js';
+import { address, joinKey, type KindDefinition } from '../kind.js';
 
-export const registration: KindSpec<'registration'> = {
+export const registration: KindDefinition<'registration'> = {
   kind: 'registration',
   noun: 'registration',
-  section: 'applications',
-  parent: 'application',
-  list: 'registrations',
-  key: (a) => `${a.application}/${a.product}/${a.version}`,
-  references: (a) => [
-    { address: address('application', a.application), field: 'application', cascade: true },
-    { address: address('product_version', `${a.product}/${a.version}`), field: 'version', cascade: true },
-  ],
+  place: { parent: 'application', list: 'registrations', parentField: 'application' },
+  lifecycle: 'crud',
+  ownership: 'parent',
+  keyFields: ['application', 'product', 'version'],
+  references: (a) => [{ address: address('product_version', joinKey([a.product, a.version])), field: 'version', cascade: true }],
   // No default status: when the config leaves it out, the version's auto-approve decides it on
   // creation and later changes (an admin approving in the portal) are not fought over.
-  withDefaults: (a) => ({ ...a }),
+  unmanagedWhenAbsent: ['status'],
+  definition: 'Registration',
 };
