@@ -15,7 +15,6 @@ export interface DiffOptions {
   adopt?: boolean;
 }
 
-
 /** A declared object whose live twin this namespace may not touch, and the declared objects under it. */
 interface LeftAlone {
   reason: string;
