@@ -1,6 +1,6 @@
 import type { PortalctlConfig } from '../types/config.js';
 import { address, type AttrsByKind, type Kind, type Section } from '../model/kind.js';
-import { specOf } from '../model/kinds/index.js';
+import { SECTIONS, SPECS, specOf, TOP_LEVEL } from '../model/kinds/index.js';
 import type { AnyResource, Resource } from '../model/resource.js';
 import { State } from '../model/state.js';
 import { childListKey } from '../model/scope.js';
@@ -25,8 +25,6 @@ export interface DesiredParts {
   problems: Problem[];
 }
 
-const SECTIONS: readonly Section[] = ['auth_strategies', 'products', 'applications'];
-
 /**
  * Merges valid documents into one indexed desired state: every resource with its defaults, its
  * source position and its secret attributes. A second resource under an address already taken, or a
@@ -38,7 +36,8 @@ export function buildDesired(documents: readonly ValidDocument[]): DesiredParts 
   for (const { doc, config, secretPaths } of documents) {
     const secretKeys = new Set(secretPaths.map((p) => p.join('\u0000')));
 
-    const add = <K extends Kind>(kind: K, attrs: AttrsByKind[K], isProtected: boolean | undefined, path: DataPath) => {
+    /** Adds one declared object; returns its key. */
+    const add = <K extends Kind>(kind: K, attrs: AttrsByKind[K], isProtected: boolean | undefined, path: DataPath): string => {
       const spec = specOf(kind);
       const key = spec.key(attrs);
       const resource = {
@@ -58,6 +57,7 @@ export function buildDesired(documents: readonly ValidDocument[]): DesiredParts 
           error(`duplicate ${spec.noun} ${quote(key)}: already declared at ${formatPos(existing.source!)}`, resource.source),
         );
       }
+      return key;
     };
 
     for (const field of ['namespace', 'portal'] as const) {
@@ -72,32 +72,26 @@ export function buildDesired(documents: readonly ValidDocument[]): DesiredParts 
     }
     for (const section of SECTIONS) if (config[section] !== undefined) parts.sections.add(section);
 
-    config.auth_strategies?.forEach(({ protected: p, ...attrs }, i) => add('auth_strategy', attrs, p, ['auth_strategies', i]));
-
-    const declareList = (parent: string, kind: Kind, list: unknown[] | undefined) => {
-      if (list !== undefined) parts.lists.add(childListKey(parent, kind));
+    // Every object the document declares, kind by kind as the registry places them: a top-level
+    // section, or a list under each object of its parent kind (which gives it the parent's key).
+    const declare = (kind: Kind, item: Record<string, unknown>, path: DataPath, inherited: Record<string, string>) => {
+      const spec = SPECS[kind];
+      const { protected: isProtected, ...fields } = item;
+      for (const child of spec.children) delete fields[child.list];
+      const attrs = { ...inherited, ...fields } as AttrsByKind[Kind];
+      const key = add(kind, attrs, isProtected as boolean | undefined, path);
+      for (const child of spec.children) {
+        const list = item[child.list] as Record<string, unknown>[] | undefined;
+        if (list === undefined) continue; // an absent list is not managed; [] means none
+        parts.lists.add(childListKey(address(kind, key), child.kind));
+        const { parentField } = SPECS[child.kind].place as { parentField: string };
+        list.forEach((childItem, j) => declare(child.kind, childItem, [...path, child.list, j], { [parentField]: key }));
+      }
     };
-
-    config.products?.forEach(({ protected: p, versions, ...attrs }, i) => {
-      add('product', attrs, p, ['products', i]);
-      declareList(address('product', attrs.name), 'product_version', versions);
-      versions?.forEach(({ protected: vp, ...version }, j) =>
-        add('product_version', { product: attrs.name, ...version }, vp, ['products', i, 'versions', j]),
-      );
-    });
-
-    config.applications?.forEach(({ protected: p, registrations, credentials, ...attrs }, i) => {
-      const application = attrs.reference_id;
-      add('application', attrs, p, ['applications', i]);
-      declareList(address('application', application), 'registration', registrations);
-      declareList(address('application', application), 'credential', credentials);
-      registrations?.forEach(({ protected: rp, ...registration }, j) =>
-        add('registration', { application, ...registration }, rp, ['applications', i, 'registrations', j]),
-      );
-      credentials?.forEach(({ protected: cp, ...credential }, j) =>
-        add('credential', { application, ...credential }, cp, ['applications', i, 'credentials', j]),
-      );
-    });
+    for (const kind of TOP_LEVEL) {
+      const section = SPECS[kind].section;
+      (config[section] as Record<string, unknown>[] | undefined)?.forEach((item, i) => declare(kind, item, [section, i], {}));
+    }
   }
   return parts;
 }

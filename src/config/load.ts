@@ -11,6 +11,7 @@ import { error, type Problem } from './problems.js';
 import { readConfigFile } from './read.js';
 import { validateConfigData } from './schema.js';
 import { checkSemantics } from './semantics.js';
+import { isIdentifyingPath } from './identifying.js';
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
@@ -65,7 +66,7 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
       // Names and references make up addresses, which plans print: they may not be secret.
       let secretNames = 0;
       for (const path of substitution.secretPaths) {
-        if (IDENTIFYING_FIELD.test(path.join('.'))) {
+        if (isIdentifyingPath(path)) {
           secretNames++;
           problems.push(error(`${String(path[path.length - 1])}: \${{ env }} is not allowed in names and references (they appear in plans)`, doc.locate(path)));
         }
@@ -111,10 +112,6 @@ function sectionsOf(data: unknown): Section[] {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return [];
   return SECTIONS.filter((section) => Object.hasOwn(data, section));
 }
-
-/** Data paths of the fields that name or refer to objects: they become addresses. */
-const IDENTIFYING_FIELD =
-  /^(namespace|portal|auth_strategies\.\d+\.name|products\.\d+\.name|products\.\d+\.versions\.\d+\.(name|registration\.auth_strategy)|applications\.\d+\.(reference_id|auth_strategy|registrations\.\d+\.(product|version)|credentials\.\d+\.name))$/;
 
 function pathKey(path: DataPath): string {
   return path.map(String).join('\u0000');

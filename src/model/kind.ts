@@ -48,6 +48,17 @@ export type Placement<K extends Kind = Kind> =
       parentField: keyof AttrsByKind[K] & string;
     };
 
+/**
+ * A reference to another kind: the attributes (dot paths) whose values, in order, make the target's
+ * key. Absent when any of them is absent.
+ */
+export interface RefDefinition {
+  kind: Kind;
+  fields: readonly string[];
+  /** Deleting the target deletes this object with it (Konnect cascades). */
+  cascade?: boolean;
+}
+
 /** Everything about a kind that does not depend on a stage: what a kind module declares. */
 export interface KindDefinition<K extends Kind> {
   kind: K;
@@ -58,8 +69,8 @@ export interface KindDefinition<K extends Kind> {
   ownership: Ownership;
   /** The attributes that identify an object, in order: its key is their values joined by `/`. */
   keyFields: readonly (keyof AttrsByKind[K] & string)[];
-  /** Resources this one refers to, besides its parent (which every child refers to, with cascade). */
-  references?(attrs: AttrsByKind[K]): Reference[];
+  /** The other kinds it refers to, besides its parent (which every child refers to, with cascade). */
+  refs?: readonly RefDefinition[];
   /** Attributes the config may leave out to mean "not managed" (a registration's status). */
   unmanagedWhenAbsent?: readonly string[];
   /** Creating one issues a secret that is shown once and never stored (a credential's key). */
@@ -83,6 +94,10 @@ export interface KindSpec<K extends Kind> extends KindDefinition<K> {
   key(attrs: AttrsByKind[K]): string;
   /** Every resource this one needs to exist: its parent first, then the others. */
   references(attrs: AttrsByKind[K]): Reference[];
+  /** The config fields that name it or refer to others (they make up addresses), as dot paths. */
+  identifyingFields: ReadonlySet<string>;
+  /** The kinds declared in lists under it, and those lists' names. */
+  children: readonly { kind: Kind; list: string }[];
   /** The attributes with the schema's defaults filled in, so that absent and default compare equal. */
   withDefaults(attrs: AttrsByKind[K]): AttrsByKind[K];
 }
@@ -91,8 +106,8 @@ export interface KindSpec<K extends Kind> extends KindDefinition<K> {
 export interface Neighbours {
   /** A kind's top-level section (a parent is completed before its children). */
   sectionOf(kind: Kind): Section;
-  /** The child lists declared under this kind (`versions`): not attributes of its own. */
-  childLists: readonly string[];
+  /** The kinds declared in lists under this kind (`versions`): those lists are not attributes of its own. */
+  children: readonly { kind: Kind; list: string }[];
 }
 
 /** The key made of key-field values: the one place the `a/b` key format is written. */
@@ -107,24 +122,34 @@ export function address(kind: Kind, key: string): string {
 /** Completes a kind module's definition with what follows from it and from its neighbours. */
 export function completeKind<K extends Kind>(def: KindDefinition<K>, neighbours: Neighbours): KindSpec<K> {
   const place = def.place;
-  const own = def.references ?? (() => []);
-  const notAttributes = ['protected', ...neighbours.childLists];
-  const common = {
+  const parentRef: RefDefinition[] = 'parent' in place ? [{ kind: place.parent, fields: [place.parentField], cascade: true }] : [];
+  const refs = [...parentRef, ...(def.refs ?? [])];
+  const notAttributes = ['protected', ...neighbours.children.map((c) => c.list)];
+  const parentField = 'parent' in place ? place.parentField : undefined;
+  return {
     ...def,
-    key: (a: AttrsByKind[K]) => keyOf(def, a),
-    withDefaults: (a: AttrsByKind[K]) => {
+    section: 'section' in place ? place.section : neighbours.sectionOf(place.parent),
+    ...('parent' in place && { parent: place.parent, list: place.list }),
+    children: neighbours.children,
+    key: (a) => keyOf(def, a),
+    references: (a) => refs.flatMap((ref) => referenceTo(ref, a)),
+    // The parent's key is not written in the config: the parent it is declared under gives it.
+    identifyingFields: new Set([...def.keyFields, ...refs.flatMap((r) => r.fields)].filter((f) => f !== parentField)),
+    withDefaults: (a) => {
       const filled = withSchemaDefaults(def.definition, a, notAttributes);
       return { ...def.derivedDefaults?.(filled), ...filled };
     },
   };
-  if ('section' in place) return { ...common, section: place.section, references: own };
-  return {
-    ...common,
-    section: neighbours.sectionOf(place.parent),
-    parent: place.parent,
-    list: place.list,
-    references: (a) => [{ address: address(place.parent, String(a[place.parentField])), field: place.parentField, cascade: true }, ...own(a)],
-  };
+}
+
+function referenceTo(ref: RefDefinition, attrs: object): Reference[] {
+  const values = ref.fields.map((f) => valueAt(attrs, f));
+  if (values.some((v) => v === undefined)) return [];
+  return [{ address: address(ref.kind, joinKey(values.map(String))), field: ref.fields[ref.fields.length - 1]!, ...(ref.cascade && { cascade: true }) }];
+}
+
+function valueAt(attrs: object, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, part) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), attrs);
 }
 
 function keyOf<K extends Kind>(def: KindDefinition<K>, attrs: AttrsByKind[K]): string {

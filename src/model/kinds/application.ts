@@ -1,4 +1,4 @@
-import { address, type KindDefinition } from '../kind.js';
+import type { KindDefinition } from '../kind.js';
 
 export const application: KindDefinition<'application'> = {
   kind: 'application',
@@ -7,6 +7,6 @@ export const application: KindDefinition<'application'> = {
   lifecycle: 'crud',
   ownership: 'label',
   keyFields: ['reference_id'],
-  references: (a) => (a.auth_strategy === undefined ? [] : [{ address: address('auth_strategy', a.auth_strategy), field: 'auth_strategy' }]),
+  refs: [{ kind: 'auth_strategy', fields: ['auth_strategy'] }],
   definition: 'Application',
 };

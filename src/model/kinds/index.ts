@@ -19,14 +19,20 @@ const DEFINITIONS: { [K in Kind]: KindDefinition<K> } = {
 /** Every kind's spec, by kind, completed in KINDS order (a parent before its children). */
 export const SPECS = {} as { [K in Kind]: KindSpec<K> };
 for (const kind of KINDS) {
-  const childLists = KINDS.flatMap((k) => {
+  const children = KINDS.flatMap((k) => {
     const place = DEFINITIONS[k].place;
-    return 'parent' in place && place.parent === kind ? [place.list] : [];
+    return 'parent' in place && place.parent === kind ? [{ kind: k, list: place.list }] : [];
   });
   const sectionOf = (k: Kind): Section => SPECS[k].section;
-  (SPECS as Record<Kind, KindSpec<Kind>>)[kind] = completeKind(DEFINITIONS[kind] as KindDefinition<Kind>, { sectionOf, childLists });
+  (SPECS as Record<Kind, KindSpec<Kind>>)[kind] = completeKind(DEFINITIONS[kind] as KindDefinition<Kind>, { sectionOf, children });
 }
 
 export function specOf<K extends Kind>(kind: K): KindSpec<K> {
   return SPECS[kind];
 }
+
+/** The kinds declared at the top level of each config section. */
+export const TOP_LEVEL: readonly Kind[] = KINDS.filter((k) => SPECS[k].parent === undefined);
+
+/** The config's sections, each once, in kind order. */
+export const SECTIONS: readonly Section[] = [...new Set(TOP_LEVEL.map((k) => SPECS[k].section))];

@@ -1,4 +1,4 @@
-import { address, type KindDefinition } from '../kind.js';
+import type { KindDefinition } from '../kind.js';
 
 export const productVersion: KindDefinition<'product_version'> = {
   kind: 'product_version',
@@ -7,7 +7,6 @@ export const productVersion: KindDefinition<'product_version'> = {
   lifecycle: 'crud',
   ownership: 'parent',
   keyFields: ['product', 'name'],
-  references: (a) =>
-    a.registration?.auth_strategy === undefined ? [] : [{ address: address('auth_strategy', a.registration.auth_strategy), field: 'registration.auth_strategy' }],
+  refs: [{ kind: 'auth_strategy', fields: ['registration.auth_strategy'] }],
   definition: 'ProductVersion',
 };

@@ -1,4 +1,4 @@
-import { address, joinKey, type KindDefinition } from '../kind.js';
+import type { KindDefinition } from '../kind.js';
 
 export const registration: KindDefinition<'registration'> = {
   kind: 'registration',
@@ -7,7 +7,7 @@ export const registration: KindDefinition<'registration'> = {
   lifecycle: 'crud',
   ownership: 'parent',
   keyFields: ['application', 'product', 'version'],
-  references: (a) => [{ address: address('product_version', joinKey([a.product, a.version])), field: 'version', cascade: true }],
+  refs: [{ kind: 'product_version', fields: ['product', 'version'], cascade: true }],
   // No default status: when the config leaves it out, the version's auto-approve decides it on
   // creation and later changes (an admin approving in the portal) are not fought over.
   unmanagedWhenAbsent: ['status'],
