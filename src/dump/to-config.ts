@@ -1,7 +1,10 @@
 import { isSealed } from '../model/sealed.js';
 import type { AnyResource } from '../model/resource.js';
 import type { State } from '../model/state.js';
-import type { Application, AuthStrategy, PortalctlConfig, Product } from '../types/config.js';
+import type { PortalctlConfig } from '../types/config.js';
+import { KINDS } from '../model/kind.js';
+import { SECTIONS, SPECS } from '../model/kinds/index.js';
+import { parentOf } from '../model/scope.js';
 
 /**
  * The live state as config: every object, nested as the config nests it (versions in products,
@@ -12,47 +15,27 @@ import type { Application, AuthStrategy, PortalctlConfig, Product } from '../typ
  */
 export function stateToConfig(state: State, namespace: string): { config: PortalctlConfig; envNames: string[] } {
   const envNames = new EnvNames();
+  const byAddress = (a: AnyResource, b: AnyResource) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
   // Every resource is opened once, in address order, so that the variable names do not depend on the store's order.
-  const opened = new Map<string, object>();
-  for (const r of [...state.all()].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0))) {
-    opened.set(r.address, unsealAsEnv(r.attrs, r.address, envNames));
-  }
-  const open = <R extends AnyResource>(r: R): R['attrs'] => opened.get(r.address) as R['attrs'];
-  const flag = (isProtected: boolean) => (isProtected ? { protected: true } : {});
-  const byName = <T extends { name?: string; reference_id?: string }>(a: T, b: T) => {
-    const ka = a.name ?? a.reference_id ?? '';
-    const kb = b.name ?? b.reference_id ?? '';
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  };
+  const opened = new Map<string, Record<string, unknown>>();
+  for (const r of [...state.all()].sort(byAddress)) opened.set(r.address, unsealAsEnv(r.attrs, r.address, envNames) as Record<string, unknown>);
 
-  const auth_strategies: AuthStrategy[] = state.ofKind('auth_strategy').map((r) => ({ ...open(r), ...flag(r.protected) }) as AuthStrategy);
-
-  const products = new Map<string, Product>();
-  for (const r of state.ofKind('product')) products.set(r.key, { ...open(r), ...flag(r.protected), versions: [] });
-  for (const r of state.ofKind('product_version')) {
-    const { product, ...version } = open(r);
-    products.get(product)?.versions?.push({ ...version, ...flag(r.protected) });
+  // The config nesting, built parents first: each object's config item, by address.
+  const config: Record<string, unknown> = { namespace, ...Object.fromEntries(SECTIONS.map((section) => [section, []])) };
+  const items = new Map<string, Record<string, unknown>>();
+  for (const kind of KINDS) {
+    const spec = SPECS[kind];
+    for (const r of [...(state.ofKind(kind) as readonly AnyResource[])].sort(byAddress)) {
+      const { [(spec.place as { parentField?: string }).parentField ?? '']: _parentKey, ...attrs } = opened.get(r.address)!;
+      const item: Record<string, unknown> = { ...attrs, ...(r.protected && { protected: true }), ...Object.fromEntries(spec.children.map((c) => [c.list, []])) };
+      const parent = parentOf(r);
+      const holder = parent === undefined ? config[spec.section] : items.get(parent)?.[spec.list!];
+      if (holder === undefined) continue; // its parent is not in this dump
+      (holder as unknown[]).push(item);
+      items.set(r.address, item);
+    }
   }
-
-  const applications = new Map<string, Application>();
-  for (const r of state.ofKind('application')) applications.set(r.key, { ...open(r), ...flag(r.protected), registrations: [], credentials: [] });
-  for (const r of state.ofKind('registration')) {
-    const { application, ...registration } = open(r);
-    applications.get(application)?.registrations?.push({ ...registration, ...flag(r.protected) });
-  }
-  for (const r of state.ofKind('credential')) {
-    const { application, ...credential } = open(r);
-    applications.get(application)?.credentials?.push({ ...credential, ...flag(r.protected) });
-  }
-
-  for (const p of products.values()) p.versions?.sort(byName);
-  const config = {
-    namespace,
-    auth_strategies: auth_strategies.sort(byName),
-    products: [...products.values()].sort(byName),
-    applications: [...applications.values()].sort(byName),
-  };
-  return { config, envNames: envNames.all };
+  return { config: config as PortalctlConfig, envNames: envNames.all };
 }
 
 /** A copy with each sealed value, at any depth (list items too), replaced by `${{ env "NAME" }}`. */
