@@ -1,4 +1,4 @@
-import { splitAddress, type Kind, type Reference, type Section } from '../model/kind.js';
+import { splitAddress, splitKey, type Kind, type Reference, type Section } from '../model/kind.js';
 import { SPECS, specOf } from '../model/kinds/index.js';
 import { deletedWhenUndeclared } from '../model/scope.js';
 import type { AnyResource, Resource } from '../model/resource.js';
@@ -48,7 +48,7 @@ export function checkSemantics(desired: DesiredState, outside?: State, unchecked
   }
 
   for (const reg of state.ofKind('registration')) {
-    const version = lookup(`product_version.${reg.attrs.product}/${reg.attrs.version}`) as Resource<'product_version'> | undefined;
+    const version = versionOf(reg, lookup);
     if (!version) continue;
     const settings = version.attrs.registration;
     const where = version.source ? ` (${formatPos(version.source)})` : '';
@@ -78,7 +78,7 @@ function checkApplicationStrategies(state: State, lookup: (address: string) => A
     // The strategy each registered version requires, with the registration that brings it in.
     const required = new Map<string, Resource<'registration'>>();
     for (const reg of registrationsOf.get(app.key) ?? []) {
-      const version = lookup(`product_version.${reg.attrs.product}/${reg.attrs.version}`) as Resource<'product_version'> | undefined;
+      const version = versionOf(reg, lookup);
       const strategy = version?.attrs.registration?.enabled ? version.attrs.registration.auth_strategy : undefined;
       if (strategy !== undefined && !required.has(strategy)) required.set(strategy, reg);
     }
@@ -89,14 +89,14 @@ function checkApplicationStrategies(state: State, lookup: (address: string) => A
         if (other !== strategy) {
           problems.push(
             error(
-              `application ${quote(app.key)} uses auth strategy ${quoteAttr(app, 'auth_strategy')} (${formatPos(app.source!)}), but ${bare(`${reg.attrs.product}/${reg.attrs.version}`)} requires ${quote(other)}`,
+              `application ${quote(app.key)} uses auth strategy ${quoteAttr(app, 'auth_strategy')} (${formatPos(app.source!)}), but ${bare(versionKey(reg))} requires ${quote(other)}`,
               reg.source,
             ),
           );
         }
       }
     } else if (required.size > 1) {
-      const list = [...required].map(([s, reg]) => `${quote(s)} (${bare(`${reg.attrs.product}/${reg.attrs.version}`)}, ${formatPos(reg.source!)})`);
+      const list = [...required].map(([s, reg]) => `${quote(s)} (${bare(versionKey(reg))}, ${formatPos(reg.source!)})`);
       problems.push(error(`application ${quote(app.key)} registers to versions with different auth strategies: ${list.join(', ')}`, app.source));
     } else {
       strategy = required.keys().next().value;
@@ -115,6 +115,19 @@ function checkApplicationStrategies(state: State, lookup: (address: string) => A
     }
   }
   return problems;
+}
+
+/** The address of the version a registration is to: its reference to a product version. */
+function versionAddress(reg: Resource<'registration'>): string {
+  return SPECS.registration.references(reg.attrs).find((ref) => ref.address.startsWith('product_version.'))!.address;
+}
+
+function versionKey(reg: Resource<'registration'>): string {
+  return splitAddress(versionAddress(reg))[1];
+}
+
+function versionOf(reg: Resource<'registration'>, lookup: (address: string) => AnyResource | undefined): Resource<'product_version'> | undefined {
+  return lookup(versionAddress(reg)) as Resource<'product_version'> | undefined;
 }
 
 function groupByApplication<K extends 'registration' | 'credential'>(resources: readonly Resource<K>[]): Map<string, Resource<K>[]> {
@@ -142,7 +155,7 @@ function unknownRef(desired: DesiredState, outside: State | undefined, ref: Refe
     ...(outside ? outside.ofKind(k).map((r) => r.key) : []),
   ];
   if (kind === 'product_version') {
-    const [product, version] = key.split('/') as [string, string];
+    const [product, version] = splitKey(key) as [string, string];
     const productKnown = desired.state.has(`product.${product}`) || outside?.has(`product.${product}`);
     if (!productKnown) return `unknown product ${quote(product)}${didYouMean(product, known('product'))}`;
     const versions = known('product_version')

@@ -110,9 +110,14 @@ export interface Neighbours {
   children: readonly { kind: Kind; list: string }[];
 }
 
-/** The key made of key-field values: the one place the `a/b` key format is written. */
+/** The key made of key-field values: with splitKey, the one place the `a/b` key format is written. */
 export function joinKey(values: readonly string[]): string {
   return values.join('/');
+}
+
+/** The key-field values of a key (`billing/v1` → [billing, v1]). */
+export function splitKey(key: string): string[] {
+  return key.split('/');
 }
 
 export function address(kind: Kind, key: string): string {

@@ -10,6 +10,8 @@ import { checkCredentialsOut, CredentialsSink, removeCredentials } from '../cred
 import { loadAndPlan } from '../load-plan.js';
 import { describeStop, stopCause, stopExitCode } from '../stop.js';
 import type { Change } from '../../types/plan.js';
+import { splitAddress } from '../../model/kind.js';
+import { SPECS } from '../../model/kinds/index.js';
 
 interface ApplyOptions extends BackendOptions {
   yes?: boolean;
@@ -67,8 +69,8 @@ export function registerApply(program: Command, ctx: Context): void {
           if (maxDeletes !== undefined && deletes > maxDeletes) {
             throw new UserError(`the plan deletes ${deletes} objects, more than --max-deletes ${maxDeletes}: nothing applied`, ExitCode.refused);
           }
-          const newCredentials = plan.changes.some((c) => c.kind === 'credential' && c.action === 'create');
-          if (newCredentials && keyFile === undefined && !io.stdoutIsTTY) {
+          const issuesSecrets = plan.changes.some((c) => SPECS[c.kind].issuesSecret === true && (c.action === 'create' || c.action === 'replace'));
+          if (issuesSecrets && keyFile === undefined && !io.stdoutIsTTY) {
             throw new UserError(
               'the plan creates credentials and their keys can be shown only once: pass --credentials-out FILE (nothing applied)',
               ExitCode.refused,
@@ -149,12 +151,12 @@ export function registerApply(program: Command, ctx: Context): void {
     });
 }
 
-/** The addresses of the credentials this apply deleted, themselves or with what a delete took along (its cascade). */
+/** The addresses of the secret-holding objects (credentials) this apply deleted, themselves or in a cascade. */
 function deletedCredentials(outcomes: readonly Outcome[]): string[] {
   return outcomes
-    .filter((o) => o.status === 'applied' && o.change.action === 'delete')
+    .filter((o) => o.status === 'applied' && (o.change.action === 'delete' || o.change.action === 'replace'))
     .flatMap((o) => [o.change.address, ...(o.change.cascade ?? [])])
-    .filter((address) => address.startsWith('credential.'));
+    .filter((address) => SPECS[splitAddress(address)[0]].issuesSecret === true);
 }
 
 /** Ends the apply, nothing applied, when it was asked to stop (a signal, standard output closing). */
