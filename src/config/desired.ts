@@ -5,14 +5,15 @@ import type { AnyResource, Resource } from '../model/resource.js';
 import { State } from '../model/state.js';
 import { childListKey } from '../model/scope.js';
 import type { DataPath, ParsedDocument } from './parse.js';
+import type { EnvSecret } from './env.js';
 import { error, formatPos, type Problem, type SourcePos } from './problems.js';
 import { quote } from './quote.js';
 
-/** A schema-valid document, with the data paths of its values that came from the environment. */
+/** A schema-valid document, with its values that came from the environment. */
 export interface ValidDocument {
   doc: ParsedDocument;
   config: PortalctlConfig;
-  secretPaths: readonly DataPath[];
+  secrets: readonly EnvSecret[];
 }
 
 export interface DesiredParts {
@@ -33,8 +34,8 @@ export interface DesiredParts {
 export function buildDesired(documents: readonly ValidDocument[]): DesiredParts {
   const parts: DesiredParts = { state: new State(), sections: new Set(), lists: new Set(), problems: [] };
 
-  for (const { doc, config, secretPaths } of documents) {
-    const secretKeys = new Set(secretPaths.map((p) => p.join('\u0000')));
+  for (const { doc, config, secrets: documentSecrets } of documents) {
+    const secretKeys = new Map(documentSecrets.map((x) => [x.path.join('\u0000'), x.template]));
 
     /** Adds one declared object; returns its key. */
     const add = <K extends Kind>(kind: K, attrs: AttrsByKind[K], isProtected: boolean | undefined, path: DataPath): string => {
@@ -49,8 +50,11 @@ export function buildDesired(documents: readonly ValidDocument[]): DesiredParts 
         source: doc.locate(path),
       } as Resource<K>;
       // Child lists have resources of their own: only this object's attributes count here.
-      const secrets = secretAttrsUnder(secretKeys, path).filter((attr) => attr.split('.')[0]! in attrs);
-      if (secrets.length > 0) resource.secretAttrs = secrets;
+      const secrets = secretAttrsUnder(secretKeys, path).filter(([attr]) => attr.split('.')[0]! in attrs);
+      if (secrets.length > 0) {
+        resource.secretAttrs = secrets.map(([attr]) => attr);
+        resource.envTemplates = Object.fromEntries(secrets);
+      }
       const existing = parts.state.add(resource as unknown as AnyResource);
       if (existing) {
         parts.problems.push(
@@ -96,11 +100,11 @@ export function buildDesired(documents: readonly ValidDocument[]): DesiredParts 
   return parts;
 }
 
-/** The secret paths below `prefix`, relative to it and dot-separated (`owner.name`). */
-function secretAttrsUnder(secretKeys: ReadonlySet<string>, prefix: DataPath): string[] {
+/** The secret paths below `prefix`, relative to it and dot-separated (`owner.name`), with their templates. */
+function secretAttrsUnder(secretKeys: ReadonlyMap<string, string>, prefix: DataPath): [string, string][] {
   if (secretKeys.size === 0) return [];
   const head = prefix.join('\u0000') + '\u0000';
-  const found: string[] = [];
-  for (const key of secretKeys) if (key.startsWith(head)) found.push(key.slice(head.length).split('\u0000').join('.'));
+  const found: [string, string][] = [];
+  for (const [key, template] of secretKeys) if (key.startsWith(head)) found.push([key.slice(head.length).split('\u0000').join('.'), template]);
   return found;
 }

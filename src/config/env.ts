@@ -9,10 +9,27 @@ export interface SubstitutionProblem {
   message: string;
 }
 
+/** A value that came (wholly or partly) from the environment: where it sits, and the text that was written there. */
+export interface EnvSecret {
+  path: DataPath;
+  /** The value as written in the config (`${{ env "NAME" }}`): what a saved plan keeps instead of the value. */
+  template: string;
+}
+
 export interface SubstitutionResult {
-  /** Data paths whose string value came (wholly or partly) from the environment. */
-  secretPaths: DataPath[];
+  secrets: EnvSecret[];
   problems: SubstitutionProblem[];
+}
+
+/** The value of a template (`key-${{ env "KEY" }}`) in `env`, or the names of the variables that are not set. */
+export function resolveTemplate(template: string, env: NodeJS.ProcessEnv): { value: string; missing: string[] } {
+  const missing: string[] = [];
+  const value = template.replace(SUBSTITUTION, (_match, name: string) => {
+    const found = env[name];
+    if (found === undefined) missing.push(name);
+    return found ?? '';
+  });
+  return { value, missing };
 }
 
 /**
@@ -21,24 +38,17 @@ export interface SubstitutionResult {
  * their paths are returned so that messages, plans and stores never show them.
  */
 export function substituteEnv(data: unknown, env: NodeJS.ProcessEnv): SubstitutionResult {
-  const result: SubstitutionResult = { secretPaths: [], problems: [] };
+  const result: SubstitutionResult = { secrets: [], problems: [] };
 
   const visitString = (value: string, path: DataPath): string => {
     if (!ANY_SUBSTITUTION.test(value)) return value;
-    let substituted = false;
-    const replaced = value.replace(SUBSTITUTION, (_match, name: string) => {
-      const found = env[name];
-      if (found === undefined) {
-        result.problems.push({ path, message: `environment variable ${name} is not set` });
-        return '';
-      }
-      substituted = true;
-      return found;
-    });
+    const { value: replaced, missing } = resolveTemplate(value, env);
+    for (const name of missing) result.problems.push({ path, message: `environment variable ${name} is not set` });
     if (ANY_SUBSTITUTION.test(value.replace(SUBSTITUTION, ''))) {
       result.problems.push({ path, message: 'malformed substitution: write ${{ env "NAME" }}' });
     }
-    if (substituted) result.secretPaths.push(path);
+    // A value is a secret once any of its variables was substituted.
+    if ([...value.matchAll(SUBSTITUTION)].length > missing.length) result.secrets.push({ path, template: value });
     return replaced;
   };
 

@@ -65,13 +65,13 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
 
       // Names and references make up addresses, which plans print: they may not be secret.
       let secretNames = 0;
-      for (const path of substitution.secretPaths) {
+      for (const { path } of substitution.secrets) {
         if (isIdentifyingPath(path)) {
           secretNames++;
           problems.push(error(`${String(path[path.length - 1])}: \${{ env }} is not allowed in names and references (they appear in plans)`, doc.locate(path)));
         }
       }
-      const secret = new Set(substitution.secretPaths.map(pathKey));
+      const secret = new Set(substitution.secrets.map((x) => pathKey(x.path)));
       const unset = new Set(substitution.problems.map((p) => pathKey(p.path)));
       const schemaProblems = validateConfigData(doc.data, (path) => secret.has(pathKey(path)));
       for (const p of schemaProblems) {
@@ -80,7 +80,7 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
       }
       // Only a document without any error is merged: a secret name must not become an address.
       if (schemaProblems.length === 0 && substitution.problems.length === 0 && secretNames === 0) {
-        valid.push({ doc, config: doc.data as PortalctlConfig, secretPaths: substitution.secretPaths });
+        valid.push({ doc, config: doc.data as PortalctlConfig, secrets: substitution.secrets });
       } else {
         for (const section of sectionsOf(doc.data)) unchecked.add(section);
       }

@@ -15,6 +15,8 @@ export interface Resource<K extends Kind = Kind> {
   source?: SourcePos;
   /** Attribute paths (dot-separated) whose values came from the environment: shown as (sensitive). */
   secretAttrs?: string[];
+  /** The config text of each secret attribute (`${{ env "NAME" }}`), by path: how a saved plan names it without holding it. */
+  envTemplates?: Record<string, string>;
   /** What the backend knows of a live resource. */
   live?: LiveMeta;
 }
