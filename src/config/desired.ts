@@ -5,8 +5,8 @@ import type { AnyResource, Resource } from '../model/resource.js';
 import { State } from '../model/state.js';
 import { childListKey } from '../model/scope.js';
 import type { DataPath, ParsedDocument } from './parse.js';
-import { error, formatPos, type Problem, type SourcePos } from './problems.js';
-import { quote } from './quote.js';
+import { error, formatPos, type Problem, type SourcePos } from '../diagnostics/problems.js';
+import { quote } from '../diagnostics/quote.js';
 
 /** A schema-valid document, with the data paths of its values that came from the environment. */
 export interface ValidDocument {

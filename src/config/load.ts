@@ -7,7 +7,7 @@ import { buildDesired, type ValidDocument } from './desired.js';
 import { substituteEnv } from './env.js';
 import { findConfigFiles } from './files.js';
 import { parseConfigText, type DataPath } from './parse.js';
-import { error, type Problem } from './problems.js';
+import { error, type Problem } from '../diagnostics/problems.js';
 import { readConfigFile } from './read.js';
 import { validateConfigData } from './schema.js';
 import { checkSemantics } from './semantics.js';
