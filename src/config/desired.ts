@@ -1,5 +1,5 @@
 import type { PortalctlConfig } from '../types/config.js';
-import { address, type AttrsByKind, type Kind, type Section } from '../model/kind.js';
+import { address, SECTIONS, type AttrsByKind, type Kind, type Section } from '../model/kind.js';
 import { specOf } from '../model/kinds/index.js';
 import type { AnyResource, Resource } from '../model/resource.js';
 import { State } from '../model/state.js';
@@ -24,8 +24,6 @@ export interface DesiredParts {
   lists: Set<string>;
   problems: Problem[];
 }
-
-const SECTIONS: readonly Section[] = ['auth_strategies', 'products', 'applications'];
 
 /**
  * Merges valid documents into one indexed desired state: every resource with its defaults, its
