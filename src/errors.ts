@@ -1,4 +1,4 @@
-import { formatProblem, sortProblems, type Problem } from './config/problems.js';
+import { formatProblem, sortProblems, type Problem } from './diagnostics/problems.js';
 
 /** Exit codes of the command-line contract (README "Exit codes"). */
 export const ExitCode = {

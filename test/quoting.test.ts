@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatProblem } from '../src/config/problems.js';
-import { FROM_ENVIRONMENT, quote } from '../src/config/quote.js';
+import { formatProblem } from '../src/diagnostics/problems.js';
+import { FROM_ENVIRONMENT, quote } from '../src/diagnostics/quote.js';
 import { cli, STACK_TRACE, tempDir } from './helpers/cli.js';
 
 const FORGE = 'x\nportal.yaml:1:1: error: forged line\r\u001b[31mred';

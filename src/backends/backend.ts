@@ -1,5 +1,6 @@
 import type { AnyResource } from '../model/resource.js';
 import type { State } from '../model/state.js';
+import type { Plan } from '../types/plan.js';
 
 /** Label key that marks an object as owned by a portalctl namespace. */
 export const OWNER_LABEL = 'portalctl-namespace';
@@ -24,7 +25,7 @@ export interface Transaction {
 
 /** A portal portalctl can read and write: the embedded local store, or Konnect over HTTP. */
 export interface Backend {
-  readonly type: 'local' | 'konnect';
+  readonly type: Plan['backend']['type'];
   /** The state file or portal, for plans and messages. */
   readonly target: string;
   /** The whole live state, each resource with its id, owner and protection. */

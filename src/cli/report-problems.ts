@@ -1,4 +1,4 @@
-import { formatProblem, sortProblems, type Problem } from '../config/problems.js';
+import { formatProblem, sortProblems, type Problem } from '../diagnostics/problems.js';
 import type { Io } from './io.js';
 
 /** Prints problems one per line (FILE:LINE:COL: message), then the error count when there are errors. */

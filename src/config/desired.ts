@@ -1,13 +1,13 @@
 import type { PortalctlConfig } from '../types/config.js';
-import { address, type AttrsByKind, type Kind, type Section } from '../model/kind.js';
-import { SECTIONS, SPECS, specOf, TOP_LEVEL } from '../model/kinds/index.js';
+import { address, SECTIONS, type AttrsByKind, type Kind, type Section } from '../model/kind.js';
+import { SPECS, specOf, TOP_LEVEL } from '../model/kinds/index.js';
 import type { AnyResource, Resource } from '../model/resource.js';
 import { State } from '../model/state.js';
 import { childListKey } from '../model/scope.js';
 import type { DataPath, ParsedDocument } from './parse.js';
 import type { EnvSecret } from './env.js';
-import { error, formatPos, type Problem, type SourcePos } from './problems.js';
-import { quote } from './quote.js';
+import { error, formatPos, type Problem, type SourcePos } from '../diagnostics/problems.js';
+import { quote } from '../diagnostics/quote.js';
 
 /** A schema-valid document, with its values that came from the environment. */
 export interface ValidDocument {

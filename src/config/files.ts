@@ -1,6 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { error, type Problem } from './problems.js';
+import { error, type Problem } from '../diagnostics/problems.js';
 
 /** Config files a directory walk reads: YAML, and JSON (which is YAML too; `dump --format json` writes it). */
 const CONFIG_FILE = /\.(ya?ml|json)$/i;

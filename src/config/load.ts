@@ -1,5 +1,5 @@
 import type { PortalctlConfig } from '../types/config.js';
-import type { Section } from '../model/kind.js';
+import { SECTIONS, type Section } from '../model/kind.js';
 import type { State } from '../model/state.js';
 import type { DesiredState } from '../model/state.js';
 import { mapBounded, MAX_OPEN_FILES } from './bounded.js';
@@ -7,7 +7,7 @@ import { buildDesired, type ValidDocument } from './desired.js';
 import { substituteEnv } from './env.js';
 import { findConfigFiles } from './files.js';
 import { parseConfigText, type DataPath } from './parse.js';
-import { error, type Problem } from './problems.js';
+import { error, type Problem } from '../diagnostics/problems.js';
 import { readConfigFile } from './read.js';
 import { validateConfigData } from './schema.js';
 import { checkSemantics } from './semantics.js';
@@ -26,8 +26,6 @@ export interface LoadResult {
   desired?: DesiredState;
   problems: Problem[];
 }
-
-const SECTIONS: readonly Section[] = ['auth_strategies', 'products', 'applications'];
 
 /**
  * Reads PATHS into one desired state: find the files, read and parse each, substitute environment

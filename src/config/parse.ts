@@ -1,5 +1,5 @@
 import { Alias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import { error, warning, type Problem, type SourcePos } from './problems.js';
+import { error, warning, type Problem, type SourcePos } from '../diagnostics/problems.js';
 
 /** A path into a document's data: map keys and sequence indexes, as in ajv's instancePath. */
 export type DataPath = readonly (string | number)[];

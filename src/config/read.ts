@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { describeFsError } from './files.js';
-import { error, type Problem } from './problems.js';
+import { error, type Problem } from '../diagnostics/problems.js';
 
 /**
  * Largest config file read. Real configs are far smaller (10,000 applications fit in a few MB);

@@ -3,7 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import type { PortalctlConfig } from '../types/config.js';
 import { didYouMean } from './suggest.js';
 import type { DataPath } from './parse.js';
-import { bare, quote } from './quote.js';
+import { bare, quote } from '../diagnostics/quote.js';
 import { configSchema, resolveRef, type SchemaNode } from '../schemas.js';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under NodeNext resolution.

@@ -4,8 +4,8 @@ import { deletedWhenUndeclared } from '../model/scope.js';
 import type { AnyResource, Resource } from '../model/resource.js';
 import type { State } from '../model/state.js';
 import type { DesiredState } from '../model/state.js';
-import { error, formatPos, warning, type Problem } from './problems.js';
-import { bare, bareAttr, quote, quoteAttr } from './quote.js';
+import { error, formatPos, warning, type Problem } from '../diagnostics/problems.js';
+import { bare, bareAttr, quote, quoteAttr } from '../diagnostics/quote.js';
 import { didYouMean } from './suggest.js';
 
 /**

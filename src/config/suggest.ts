@@ -1,4 +1,4 @@
-import { quote } from './quote.js';
+import { quote } from '../diagnostics/quote.js';
 
 /**
  * Inputs longer than this get no suggestion. No name the schema allows is longer than 255

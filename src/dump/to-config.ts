@@ -2,8 +2,8 @@ import { isSealed } from '../model/sealed.js';
 import type { AnyResource } from '../model/resource.js';
 import type { State } from '../model/state.js';
 import type { PortalctlConfig } from '../types/config.js';
-import { KINDS } from '../model/kind.js';
-import { SECTIONS, SPECS } from '../model/kinds/index.js';
+import { KINDS, SECTIONS } from '../model/kind.js';
+import { SPECS } from '../model/kinds/index.js';
 import { parentOf } from '../model/scope.js';
 
 /**

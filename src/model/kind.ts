@@ -1,12 +1,15 @@
-import type { Application, AuthStrategy, Credential, Product, ProductVersion, Registration } from '../types/config.js';
+import type { Application, AuthStrategy, Credential, PortalctlConfig, Product, ProductVersion, Registration } from '../types/config.js';
+import type { Change } from '../types/plan.js';
+import { everyMember, type ListKeys } from '../util/closed-set.js';
 import { withSchemaDefaults } from './defaults.js';
 
-/** The resource kinds, parents before children: the order creates run in (deletes run in reverse). */
-export const KINDS = ['auth_strategy', 'product', 'product_version', 'application', 'registration', 'credential'] as const;
+/** The resource kinds, parents before children: the order creates run in (deletes run in reverse). Exactly the plan schema's kinds. */
+export const KINDS = everyMember<Change['kind']>()(['auth_strategy', 'product', 'product_version', 'application', 'registration', 'credential']);
 export type Kind = (typeof KINDS)[number];
 
-/** The top-level config sections. A kind is managed in a run only when its section is present. */
-export type Section = 'auth_strategies' | 'products' | 'applications';
+/** The top-level config sections (the config schema's lists). A kind is managed in a run only when its section is present. */
+export type Section = ListKeys<PortalctlConfig>;
+export const SECTIONS = everyMember<Section>()(['auth_strategies', 'products', 'applications']);
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 

@@ -1,4 +1,4 @@
-import type { SourcePos } from '../config/problems.js';
+import type { SourcePos } from '../diagnostics/problems.js';
 import type { AttrsByKind, Kind } from './kind.js';
 
 /** One object of the portal, desired (from config) or live (from a backend), under its address. */

@@ -1,4 +1,4 @@
-import { formatPos } from '../config/problems.js';
+import { formatPos } from '../diagnostics/problems.js';
 import { ExitCode, UserError } from '../errors.js';
 import { KINDS, type Kind } from '../model/kind.js';
 import { SPECS } from '../model/kinds/index.js';

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../../errors.js';
+import type { ApplicationOwner, AuthStrategy, ProductVersion, Registration } from '../../types/config.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { storeProblems } from './store-check.js';
 
@@ -22,7 +23,7 @@ interface Stored {
 export interface StoredAuthStrategy extends Stored {
   name: string;
   display_name: string;
-  type: 'key_auth' | 'openid_connect';
+  type: AuthStrategy['type'];
   /** key-auth: key_names, ttl; openid-connect: issuer, credential_claim, scopes, auth_methods. */
   config: Record<string, unknown>;
   labels: Labels;
@@ -36,8 +37,8 @@ export interface StoredProductVersion extends Stored {
   product_id: string;
   name: string;
   description: string;
-  publish_status: 'published' | 'unpublished';
-  visibility: 'public' | 'private';
+  publish_status: NonNullable<ProductVersion['publish_status']>;
+  visibility: NonNullable<ProductVersion['visibility']>;
   deprecated: boolean;
   registration: { enabled: boolean; auth_strategy_id: string | null; auto_approve: boolean };
 }
@@ -45,14 +46,14 @@ export interface StoredApplication extends Stored {
   reference_id: string;
   name: string;
   description: string;
-  owner: { type: 'developer' | 'team'; name: string } | null;
+  owner: { type: ApplicationOwner['type']; name: string } | null;
   auth_strategy_id: string | null;
   labels: Labels;
 }
 export interface StoredRegistration extends Stored {
   application_id: string;
   product_version_id: string;
-  status: 'approved' | 'pending' | 'rejected' | 'revoked';
+  status: NonNullable<Registration['status']>;
 }
 export interface StoredCredential extends Stored {
   application_id: string;

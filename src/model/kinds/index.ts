@@ -33,6 +33,3 @@ export function specOf<K extends Kind>(kind: K): KindSpec<K> {
 
 /** The kinds declared at the top level of each config section. */
 export const TOP_LEVEL: readonly Kind[] = KINDS.filter((k) => SPECS[k].parent === undefined);
-
-/** The config's sections, each once, in kind order. */
-export const SECTIONS: readonly Section[] = [...new Set(TOP_LEVEL.map((k) => SPECS[k].section))];
