@@ -30,7 +30,7 @@ describe('a failure in the middle of an apply', () => {
     const plan = diffStates(desired!, live, { backend: { type: 'local', target: ws.state } });
 
     const outcomes = await backend.transaction((tx) =>
-      execute(plan.changes, desired!, live, failing(tx, ['product.payouts']), { concurrency: 4 }),
+      execute(plan, failing(tx, ['product.payouts']), { concurrency: 4, env: {} }),
     );
     const status = Object.fromEntries(outcomes.map((o) => [o.change.address, o.status]));
     expect(status['product.payouts']).toBe('failed');

@@ -27,12 +27,13 @@ function slow(tx: Transaction, started: string[]): Transaction {
 
 describe('execute with a stop signal', () => {
   it('starts no write once aborted, finishes those in flight, and what landed is saved', async () => {
-    const { ws, backend, desired, live, plan } = await planned('org');
+    const { ws, backend, desired, plan } = await planned('org');
     const stop = new AbortController();
     const started: string[] = [];
     const outcomes = await backend.transaction((tx) =>
-      execute(plan.changes, desired, live, slow(tx, started), {
+      execute(plan, slow(tx, started), {
         concurrency: 2,
+        env: {},
         signal: stop.signal,
         onOutcome: () => stop.abort('SIGTERM'), // as the first write lands
       }),
@@ -47,8 +48,8 @@ describe('execute with a stop signal', () => {
   });
 
   it('starts nothing when aborted before it begins', async () => {
-    const { backend, desired, live, plan } = await planned('quickstart');
-    const outcomes = await backend.transaction((tx) => execute(plan.changes, desired, live, tx, { concurrency: 8, signal: AbortSignal.abort('SIGINT') }));
+    const { backend, plan } = await planned('quickstart');
+    const outcomes = await backend.transaction((tx) => execute(plan, tx, { concurrency: 8, env: {}, signal: AbortSignal.abort('SIGINT') }));
     expect(outcomes).toEqual([]);
     expect([...(await backend.read()).all()]).toEqual([]);
   });
@@ -56,11 +57,12 @@ describe('execute with a stop signal', () => {
 
 describe('execute with onSecret', () => {
   it('records a create as applied only after its secret is kept', async () => {
-    const { backend, desired, live, plan } = await planned('quickstart');
+    const { backend, plan } = await planned('quickstart');
     const events: string[] = [];
     await backend.transaction((tx) =>
-      execute(plan.changes, desired, live, tx, {
+      execute(plan, tx, {
         concurrency: 8,
+        env: {},
         onSecret: async (change) => void events.push(`kept ${change.address}`),
         onOutcome: (o) => events.push(`${o.status} ${o.change.address}`),
       }),
@@ -69,9 +71,9 @@ describe('execute with onSecret', () => {
   });
 
   it('deletes the object again when its secret cannot be kept, and fails the change with the reason', async () => {
-    const { backend, desired, live, plan } = await planned('quickstart');
+    const { backend, plan } = await planned('quickstart');
     const outcomes = await backend.transaction((tx) =>
-      execute(plan.changes, desired, live, tx, { concurrency: 8, onSecret: async () => Promise.reject(new Error('disk full')) }),
+      execute(plan, tx, { concurrency: 8, env: {}, onSecret: async () => Promise.reject(new Error('disk full')) }),
     );
     expect(outcomes.find((o) => o.change.kind === 'credential')).toMatchObject({ status: 'failed', error: 'disk full; deleted it again' });
     const after = await backend.read();
@@ -80,14 +82,12 @@ describe('execute with onSecret', () => {
   });
 
   it('says so when the object cannot be deleted again either', async () => {
-    const { backend, desired, live, plan } = await planned('quickstart');
+    const { backend, plan } = await planned('quickstart');
     const outcomes = await backend.transaction((tx) =>
       execute(
-        plan.changes,
-        desired,
-        live,
+        plan,
         { ...tx, create: (r, c) => tx.create(r, c), update: (r, c) => tx.update(r, c), delete: async () => Promise.reject(new BackendError('portal unreachable', 503)) },
-        { concurrency: 8, onSecret: async () => Promise.reject(new Error('disk full')) },
+        { concurrency: 8, env: {}, onSecret: async () => Promise.reject(new Error('disk full')) },
       ),
     );
     expect(outcomes.find((o) => o.change.kind === 'credential')).toMatchObject({

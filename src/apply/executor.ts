@@ -1,9 +1,7 @@
 import { KINDS } from '../model/kind.js';
-import { SPECS } from '../model/kinds/index.js';
-import type { AnyResource } from '../model/resource.js';
-import type { DesiredState, State } from '../model/state.js';
 import type { Transaction, WriteContext } from '../backends/backend.js';
-import type { Change } from '../types/plan.js';
+import type { Change, Plan } from '../types/plan.js';
+import { plannedResource } from './planned-resource.js';
 
 export type Outcome =
   | { change: Change; status: 'applied'; secret?: string }
@@ -23,16 +21,18 @@ export interface ExecuteOptions {
    * again (nobody would have its secret) and the change fails with the reason.
    */
   onSecret?: (change: Change, secret: string) => Promise<void>;
+  /** Where the values a plan names as `${{ env "NAME" }}` are read at apply time. */
+  env: NodeJS.ProcessEnv;
 }
 
 /**
- * Runs a plan's changes in dependency order: creates, updates and replaces kind by kind, parents first, then
- * deletes children first. Changes of one kind and action run concurrently (bounded). A change whose
- * dependency failed or was skipped is skipped, naming it; everything else still runs, so a rerun
- * after a fix converges.
+ * Runs a plan, from the plan alone, in dependency order: creates, updates and replaces kind by kind,
+ * parents first, then deletes children first. Changes of one kind and action run concurrently
+ * (bounded). A change one of whose `depends_on` failed or was skipped is skipped, naming it;
+ * everything else still runs, so a rerun after a fix converges.
  */
-export async function execute(changes: readonly Change[], desired: DesiredState, live: State, tx: Transaction, options: ExecuteOptions): Promise<Outcome[]> {
-  const ctx: WriteContext = { namespace: desired.namespace };
+export async function execute(plan: Pick<Plan, 'namespace' | 'changes'>, tx: Transaction, options: ExecuteOptions): Promise<Outcome[]> {
+  const ctx: WriteContext = { namespace: plan.namespace };
   const outcomes: Outcome[] = [];
   const broken = new Set<string>(); // addresses that failed or were skipped
   const keeping: Promise<void>[] = []; // secrets being kept (onSecret) by changes of the current batch
@@ -43,17 +43,7 @@ export async function execute(changes: readonly Change[], desired: DesiredState,
     options.onOutcome?.(outcome);
   };
 
-  const blocker = (change: Change): string | undefined => {
-    if (change.action === 'delete') {
-      // A parent waits for its children's deletes.
-      return [...broken].find((addr) => {
-        const child = live.get(addr);
-        return child !== undefined && dependsOn(child, change.address);
-      });
-    }
-    const resource = desired.state.get(change.address)!;
-    return SPECS[resource.kind].references(resource.attrs as never).find((ref) => broken.has(ref.address))?.address;
-  };
+  const blocker = (change: Change): string | undefined => change.depends_on?.find((address) => broken.has(address));
 
   const keep = async (change: Change, secret: string) => {
     try {
@@ -79,7 +69,7 @@ export async function execute(changes: readonly Change[], desired: DesiredState,
         await tx.delete(change.address);
         record({ change, status: 'applied' });
       } else {
-        const resource = desired.state.get(change.address)!;
+        const resource = plannedResource(change, options.env);
         if (change.action === 'create' || change.action === 'replace') {
           // A replace deletes the live object first: the backend would refuse a second one under its name.
           if (change.action === 'replace') await tx.delete(change.address);
@@ -96,7 +86,7 @@ export async function execute(changes: readonly Change[], desired: DesiredState,
     }
   };
 
-  for (const batch of batches(changes)) {
+  for (const batch of batches(plan.changes)) {
     await runBounded(batch, options.concurrency, run);
     await Promise.all(keeping.splice(0));
     // Let signals and a closed output be heard between batches: a backend whose writes never wait
@@ -104,11 +94,6 @@ export async function execute(changes: readonly Change[], desired: DesiredState,
     if (options.signal) await new Promise((resolve) => setImmediate(resolve));
   }
   return outcomes;
-}
-
-/** True when `resource` references `address` (its parent or any other reference). */
-function dependsOn(resource: AnyResource, address: string): boolean {
-  return SPECS[resource.kind].references(resource.attrs as never).some((ref) => ref.address === address);
 }
 
 /** Groups changes into the batches that may run together: one kind and phase at a time, in order. */

@@ -1,8 +1,8 @@
 /**
  * A deep copy of `attrs` with the value at each dot-separated path (`owner.name`, `key_names.0`,
- * `labels.team.name`) replaced by `replace(value)`. Paths that lead nowhere are skipped.
+ * `labels.team.name`) replaced by `replace(value, path)`. Paths that lead nowhere are skipped.
  */
-export function replaceAtPaths<T extends object>(attrs: T, paths: readonly string[], replace: (value: unknown) => unknown): T {
+export function replaceAtPaths<T extends object>(attrs: T, paths: readonly string[], replace: (value: unknown, path: string) => unknown): T {
   const copy = structuredClone(attrs) as Record<string, unknown>;
   for (const path of paths) {
     const steps = resolvePath(copy, path.split('.'));
@@ -10,7 +10,7 @@ export function replaceAtPaths<T extends object>(attrs: T, paths: readonly strin
     let node = copy;
     for (const step of steps.slice(0, -1)) node = node[step] as Record<string, unknown>;
     const last = steps[steps.length - 1]!;
-    node[last] = replace(node[last]);
+    node[last] = replace(node[last], path);
   }
   return copy as T;
 }

@@ -123,6 +123,7 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
   deletes.sort((a, b) => KINDS.indexOf(b.kind) - KINDS.indexOf(a.kind) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 
   const changes = [...upserts, ...deletes];
+  linkDependencies(changes, desired.state, live);
   const count = (action: Change['action']) => changes.filter((c) => c.action === action).length;
   return {
     format_version: 1,
@@ -181,7 +182,33 @@ function change(action: Change['action'], want: AnyResource | undefined, have: A
     fingerprint: have ? liveFingerprint(have) : null,
   };
   if (want?.source) result.source = { file: want.source.file, line: want.source.line };
+  if (want?.envTemplates) result.env = want.envTemplates;
   return result;
+}
+
+/**
+ * Sets each change's `depends_on`: the other changes that must land first, so that apply can run
+ * the plan alone and skip what a failure leaves without its dependency. A create, update or replace
+ * depends on the changes of the objects it refers to; a delete on the deletes of the objects that
+ * refer to it.
+ */
+function linkDependencies(changes: Change[], desired: State, live: State): void {
+  const upserted = new Set(changes.filter((c) => c.action !== 'delete').map((c) => c.address));
+  const deleted = new Map(changes.filter((c) => c.action === 'delete').map((c) => [c.address, c]));
+  const add = (change: Change, address: string) => (change.depends_on ??= []).push(address);
+  for (const change of changes) {
+    if (change.action === 'delete') {
+      // This one goes after its own targets: a referrer is deleted before what it refers to.
+      const r = live.get(change.address)!;
+      for (const ref of SPECS[r.kind].references(r.attrs as never)) {
+        const target = deleted.get(ref.address);
+        if (target) add(target, change.address);
+      }
+    } else {
+      const r = desired.get(change.address)!;
+      for (const ref of SPECS[r.kind].references(r.attrs as never)) if (upserted.has(ref.address)) add(change, ref.address);
+    }
+  }
 }
 
 /** The fingerprint of a live object: a saved plan is stale when the object no longer has it. */

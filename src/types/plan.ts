@@ -117,6 +117,16 @@ export interface Change {
    */
   cascade?: string[];
   /**
+   * create, update and replace: the attributes whose values come from the environment, by dot-separated path, each with the config text it was written as (`${{ env "NAME" }}`). `after` shows "(sensitive)" there; apply resolves the text again. The value itself is never in a plan.
+   */
+  env?: {
+    [k: string]: string;
+  };
+  /**
+   * Addresses of other changes of this plan that must land first: a change is skipped when one of them fails. For create, update and replace, the objects it refers to; for delete, the deletes of the objects that refer to it.
+   */
+  depends_on?: string[];
+  /**
    * The object exists without an owner label and is adopted into this namespace (--adopt).
    */
   adopt?: boolean;

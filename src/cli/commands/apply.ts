@@ -90,8 +90,9 @@ export function registerApply(program: Command, ctx: Context): void {
           let done = 0;
           const total = plan.changes.length;
           const progress = () => (io.stdoutIsTTY ? colors.dim(`[${++done}/${total}] `) : '');
-          const outcomes = await execute(plan.changes, desired, live, tx, {
+          const outcomes = await execute(plan, tx, {
             concurrency,
+            env: io.env,
             signal: io.stop,
             onOutcome: (o) => io.stdout(progress() + outcomeLine(o, colors) + '\n'),
             // Each new key is in the credentials file before its credential counts as made (and is saved).

@@ -1,0 +1,33 @@
+import { resolveTemplate } from '../config/env.js';
+import { splitAddress } from '../model/kind.js';
+import { replaceAtPaths } from '../model/attr-paths.js';
+import type { AnyResource } from '../model/resource.js';
+import type { Change } from '../types/plan.js';
+
+/** A planned change that cannot be turned back into the object to write (a variable is not set). */
+export class UnresolvedChange extends Error {}
+
+/**
+ * The object a create, update or replace writes, rebuilt from the plan alone: its `after`
+ * attributes, with each value that came from the environment resolved again from `env` (a plan
+ * holds only the config text `${{ env "NAME" }}`, never the value).
+ */
+export function plannedResource(change: Change, env: NodeJS.ProcessEnv): AnyResource {
+  const [kind, key] = splitAddress(change.address);
+  const { protected: isProtected, ...shown } = (change.after ?? {}) as Record<string, unknown>;
+  const templates = change.env ?? {};
+  const attrs = replaceAtPaths(shown, Object.keys(templates), (_shown, path) => {
+    const { value, missing } = resolveTemplate(templates[path]!, env);
+    if (missing.length > 0) throw new UnresolvedChange(`environment variable ${missing.join(', ')} is not set (${path})`);
+    return value;
+  });
+  const secretAttrs = Object.keys(templates);
+  return {
+    kind,
+    key,
+    address: change.address,
+    attrs,
+    protected: isProtected === true,
+    ...(secretAttrs.length > 0 && { secretAttrs, envTemplates: templates }),
+  } as AnyResource;
+}
