@@ -2,7 +2,7 @@ import { resolveTemplate } from '../config/env.js';
 import { splitAddress } from '../model/kind.js';
 import { replaceAtPaths } from '../model/attr-paths.js';
 import type { AnyResource } from '../model/resource.js';
-import type { Change } from '../types/plan.js';
+import type { Change, Plan } from '../types/plan.js';
 
 /** A planned change that cannot be turned back into the object to write (a variable is not set). */
 export class UnresolvedChange extends Error {}
@@ -30,4 +30,13 @@ export function plannedResource(change: Change, env: NodeJS.ProcessEnv): AnyReso
     protected: isProtected === true,
     ...(secretAttrs.length > 0 && { secretAttrs, envTemplates: templates }),
   } as AnyResource;
+}
+
+/** The environment variables a plan's changes read that `env` does not set: checked before anything changes. */
+export function unresolvedVariables(plan: Pick<Plan, 'changes'>, env: NodeJS.ProcessEnv): string[] {
+  const missing = new Set<string>();
+  for (const change of plan.changes) {
+    for (const template of Object.values(change.env ?? {})) for (const name of resolveTemplate(template, env).missing) missing.add(name);
+  }
+  return [...missing].sort();
 }

@@ -1,19 +1,26 @@
 import type { Command } from 'commander';
+import { checkCredentialsOut, CredentialsSink, removeCredentials } from '../../apply/credentials-file.js';
 import { execute, type Outcome } from '../../apply/executor.js';
+import { unresolvedVariables } from '../../apply/planned-resource.js';
+import { namespaceFlagProblem } from '../../config/namespace-flag.js';
 import { ExitCode, UserError } from '../../errors.js';
-import { colorEnabled, palette } from '../../render/color.js';
-import { changeLine, renderPlanText, summaryLines } from '../../render/text.js';
-import { addBackendOptions, openBackend, type BackendOptions } from '../backend-options.js';
-import type { Context } from '../context.js';
-import { confirm } from '../confirm.js';
-import { checkCredentialsOut, CredentialsSink, removeCredentials } from '../credentials-out.js';
-import { loadAndPlan } from '../load-plan.js';
-import { describeStop, stopCause, stopExitCode } from '../stop.js';
-import type { Change } from '../../types/plan.js';
 import { splitAddress } from '../../model/kind.js';
 import { SPECS } from '../../model/kinds/index.js';
+import { makePlan } from '../../plan/make-plan.js';
+import { checkDeleteLimit, checkSecretsHaveAHome } from '../../plan/policy.js';
+import { checkNotStale, checkPlanTarget, readSavedPlan } from '../../plan/saved-plan.js';
+import { appliedSummary, incompleteCounts, keysShownOnce, outcomeLine } from '../../render/apply-report.js';
+import { colorEnabled, palette } from '../../render/color.js';
+import { renderPlanText } from '../../render/text.js';
+import type { Change, Plan } from '../../types/plan.js';
+import { addBackendOptions, openBackend, type BackendOptions } from '../backend-options.js';
+import { confirm } from '../confirm.js';
+import type { Context } from '../context.js';
+import { reportProblems } from '../report-problems.js';
+import { describeStop, stopCause, stopExitCode } from '../stop.js';
 
 interface ApplyOptions extends BackendOptions {
+  plan?: string;
   yes?: boolean;
   maxDeletes?: string;
   credentialsOut?: string;
@@ -21,15 +28,14 @@ interface ApplyOptions extends BackendOptions {
   concurrency: string;
 }
 
-const DONE = { create: 'created', update: 'updated', replace: 'replaced', delete: 'deleted' } as const;
-
 export function registerApply(program: Command, ctx: Context): void {
   addBackendOptions(
     program
       .command('apply')
-      .description('plan, then make the portal match the config')
-      .argument('<paths...>', 'YAML files or directories'),
+      .description('plan, then make the portal match the config; or apply a saved plan (plan --out) exactly')
+      .argument('[paths...]', 'config files or directories (not with --plan)'),
   )
+    .option('--plan <file>', 'apply exactly this saved plan; refused (exit 3) when an object it changes changed since it was made')
     .option('-y, --yes', 'apply without asking (required when not run from a terminal)')
     .option('--max-deletes <n>', 'refuse (exit 3) a plan that deletes more than n objects')
     .option('--credentials-out <file>', 'write new credential keys to this file as they are made (JSON, mode 0600, merged into an existing file)')
@@ -48,7 +54,10 @@ export function registerApply(program: Command, ctx: Context): void {
       const colors = palette(colorEnabled(io.stdoutIsTTY, io.env, ctx.noColor));
       const maxDeletes = options.maxDeletes === undefined ? undefined : wholeNumber('--max-deletes', options.maxDeletes);
       const concurrency = Math.max(1, wholeNumber('--concurrency', options.concurrency));
+      checkInputs(paths, options);
       const backend = openBackend(options);
+      const saved = options.plan === undefined ? undefined : await readSavedPlan(options.plan);
+      if (saved) checkPlanTarget(saved, options.plan!, backend);
       const keyFile = options.credentialsOut;
       // Before anything changes: a key that cannot be written must never be made.
       if (keyFile !== undefined) await checkCredentialsOut(keyFile, backend.type === 'local' ? backend.target : undefined);
@@ -60,22 +69,23 @@ export function registerApply(program: Command, ctx: Context): void {
       try {
         // The lock is held from reading the live state to the last write: nothing changes in between.
         const run = await backend.transaction(async (tx) => {
-          const { desired, live, plan } = await loadAndPlan(paths, backend, options, io);
+          let plan: Plan;
+          if (saved) {
+            // A saved plan runs as it was reviewed, or not at all.
+            checkNotStale(saved, await backend.read());
+            plan = saved;
+          } else {
+            const made = await makePlan(paths, backend, { env: io.env, ...(options.namespace !== undefined && { namespace: options.namespace }), adopt: options.adopt === true });
+            reportProblems(io, made.warnings);
+            plan = made.plan;
+          }
           io.stdout(renderPlanText(plan, colors));
           if (plan.changes.length === 0) return { total: 0, outcomes: [] as Outcome[] };
 
-          // A replace deletes too, and a delete counts what it takes with it.
-          const deletes = plan.summary.delete + plan.summary.replace;
-          if (maxDeletes !== undefined && deletes > maxDeletes) {
-            throw new UserError(`the plan deletes ${deletes} objects, more than --max-deletes ${maxDeletes}: nothing applied`, ExitCode.refused);
-          }
-          const issuesSecrets = plan.changes.some((c) => SPECS[c.kind].issuesSecret === true && (c.action === 'create' || c.action === 'replace'));
-          if (issuesSecrets && keyFile === undefined && !io.stdoutIsTTY) {
-            throw new UserError(
-              'the plan creates credentials and their keys can be shown only once: pass --credentials-out FILE (nothing applied)',
-              ExitCode.refused,
-            );
-          }
+          checkDeleteLimit(plan, maxDeletes);
+          checkSecretsHaveAHome(plan, { credentialsFile: keyFile !== undefined, terminal: io.stdoutIsTTY });
+          const unset = unresolvedVariables(plan, io.env);
+          if (unset.length > 0) throw new UserError(`the plan reads environment variables that are not set: ${unset.join(', ')} (nothing applied)`);
           await stopIfAsked(io.stop);
           if (!options.yes) {
             if (!io.stdinIsTTY) throw new UserError('apply asks for confirmation on a terminal; pass --yes to apply without asking (nothing applied)');
@@ -106,31 +116,21 @@ export function registerApply(program: Command, ctx: Context): void {
       }
 
       async function report(outcomes: Outcome[], total: number): Promise<void> {
-        const landed = outcomes.filter((o) => o.status === 'applied').map((o) => o.change);
-        const applied = (action: string) => landed.filter((c) => c.action === action).length;
-        const deleted = landed.reduce((n, c) => n + (c.action === 'delete' ? 1 + (c.cascade?.length ?? 0) : 0), 0);
         const secrets = outcomes.flatMap((o) => (o.status === 'applied' && o.secret !== undefined ? [[o.change.address, o.secret] as const] : []));
         if (secrets.length > 0) {
-          if (keyFile !== undefined) {
-            io.stdout(`wrote ${secrets.length} new credential ${secrets.length === 1 ? 'key' : 'keys'} to ${keyFile}\n`);
-          } else {
-            io.stdout('\nNew credential keys (shown once, store them now):\n');
-            for (const [address, key] of secrets) io.stdout(`  ${address}: ${key}\n`);
-          }
+          if (keyFile !== undefined) io.stdout(`wrote ${secrets.length} new credential ${secrets.length === 1 ? 'key' : 'keys'} to ${keyFile}\n`);
+          else io.stdout(keysShownOnce(secrets).join('\n') + '\n');
         }
         if (keyFile !== undefined) await forgetDeletedKeys(keyFile, outcomes, new Set(secrets.map(([address]) => address)));
-        if (outcomes.length > 0) io.stdout(summaryLines({ create: applied('create'), update: applied('update'), replace: applied('replace'), delete: deleted }).join('\n') + '\n');
+        if (outcomes.length > 0) io.stdout(appliedSummary(outcomes).join('\n') + '\n');
 
-        const failed = outcomes.filter((o) => o.status === 'failed').length;
-        const skipped = outcomes.filter((o) => o.status === 'skipped').length;
-        const notStarted = total - outcomes.length;
-        const counts = `${outcomes.length - failed - skipped} applied, ${failed} failed, ${skipped} skipped`;
+        const counts = incompleteCounts(outcomes, total);
         const stopped = stopCause(io.stop);
         if (stopped !== undefined && total > 0) {
-          io.stderr(`apply ${describeStop(stopped)}: ${counts}, ${notStarted} not started; apply again to finish\n`);
+          io.stderr(`apply ${describeStop(stopped)}: ${counts.text}; apply again to finish\n`);
           ctx.exitCode = stopExitCode(stopped);
-        } else if (failed + skipped > 0) {
-          io.stderr(`apply incomplete: ${counts}; fix the cause and apply again\n`);
+        } else if (counts.failed + counts.skipped > 0) {
+          io.stderr(`apply incomplete: ${counts.text}; fix the cause and apply again\n`);
           ctx.exitCode = ExitCode.error;
         }
       }
@@ -168,14 +168,20 @@ async function stopIfAsked(stop: AbortSignal | undefined): Promise<void> {
   if (cause !== undefined) throw new UserError(`apply ${describeStop(cause)}: nothing applied`, stopExitCode(cause));
 }
 
-function outcomeLine(o: Outcome, colors: ReturnType<typeof palette>): string {
-  switch (o.status) {
-    case 'applied':
-      return changeLine(o.change, colors, DONE);
-    case 'failed':
-      return colors.red(`failed: ${changeLine(o.change, colors)}: ${o.error}`);
-    case 'skipped':
-      return colors.dim(`skipped: ${changeLine(o.change, colors)}: depends on ${o.because}, which did not apply`);
+/** Config paths or a saved plan, not both; plan-time options only with config paths. */
+function checkInputs(paths: readonly string[], options: ApplyOptions): void {
+  if (options.plan === undefined) {
+    if (paths.length === 0) throw new UserError('apply needs config files or directories, or --plan FILE');
+    if (options.namespace !== undefined) {
+      const problem = namespaceFlagProblem(options.namespace);
+      if (problem !== undefined) throw new UserError(problem);
+    }
+    return;
+  }
+  if (paths.length > 0) throw new UserError('apply takes config paths or --plan FILE, not both');
+  // The plan already says what to do: these were decided when it was made.
+  for (const [flag, given] of [['--namespace', options.namespace !== undefined], ['--adopt', options.adopt === true]] as const) {
+    if (given) throw new UserError(`${flag} belongs to the plan: it was decided by plan --out, not by apply --plan`);
   }
 }
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { stringify } from 'yaml';
-import { validateConfigData } from '../../config/schema.js';
+import { namespaceFlagProblem } from '../../config/namespace-flag.js';
+import { configText, type DumpFormat } from '../../dump/serialize.js';
 import { UserError } from '../../errors.js';
 import { stateToConfig } from '../../dump/to-config.js';
 import { commonOwner, sliceByOwner } from '../../model/owner.js';
@@ -11,7 +11,7 @@ import type { Context } from '../context.js';
 
 interface DumpOptions extends BackendOptions {
   out?: string;
-  format: 'yaml' | 'json';
+  format: DumpFormat;
   ownedOnly?: boolean;
 }
 
@@ -27,10 +27,8 @@ export function registerDump(program: Command, ctx: Context): void {
         '\nCredential keys are never dumped (the portal keeps only their hashes): only credential names are.\n',
     )
     .action(async (options: DumpOptions) => {
-      if (options.namespace !== undefined) {
-        const invalid = validateConfigData({ namespace: options.namespace }, () => false);
-        if (invalid.length > 0) throw new UserError(`--namespace: ${invalid[0]!.message}`);
-      }
+      const problem = options.namespace === undefined ? undefined : namespaceFlagProblem(options.namespace);
+      if (problem !== undefined) throw new UserError(problem);
       const live = await openBackend(options).read();
       const namespace = options.namespace ?? commonOwner(live) ?? 'default';
       const slice = sliceByOwner(live, namespace, options.ownedOnly !== true);
@@ -53,10 +51,7 @@ export function registerDump(program: Command, ctx: Context): void {
         const values = envNames.length === 1 ? '1 value came' : `${envNames.length} values came`;
         ctx.io.stderr(`note: ${values} from the environment and are not stored; the dump reads them from: ${envNames.join(', ')}\n`);
       }
-      const text =
-        options.format === 'json'
-          ? JSON.stringify(config, null, 2) + '\n'
-          : `# yaml-language-server: $schema=https://portalctl.dev/schemas/portalctl.schema.json\n${stringify(config, { lineWidth: 0 })}`;
+      const text = configText(config, options.format);
       if (options.out === undefined) {
         ctx.io.stdout(text);
         return;

@@ -6,7 +6,10 @@ import { renderPlanJson } from '../../render/json.js';
 import { renderPlanText } from '../../render/text.js';
 import { addBackendOptions, openBackend, type BackendOptions } from '../backend-options.js';
 import type { Context } from '../context.js';
-import { loadAndPlan } from '../load-plan.js';
+import { makePlan } from '../../plan/make-plan.js';
+import { namespaceFlagProblem } from '../../config/namespace-flag.js';
+import { UserError } from '../../errors.js';
+import { reportProblems } from '../report-problems.js';
 
 interface PlanOptions extends BackendOptions {
   format: 'text' | 'json';
@@ -20,15 +23,18 @@ export function registerPlan(program: Command, ctx: Context): void {
     program
       .command('plan')
       .description('show what apply would change in the portal, without changing anything')
-      .argument('<paths...>', 'YAML files or directories'),
+      .argument('<paths...>', 'config files or directories (read recursively for *.yaml, *.yml and *.json)'),
   )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--out <file>', 'also save the plan as JSON (schemas/plan.schema.json)')
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none')
     .option('--adopt', 'take over live objects with a matching key that carry no owner label')
     .action(async (paths: string[], options: PlanOptions) => {
+      const problem = options.namespace === undefined ? undefined : namespaceFlagProblem(options.namespace);
+      if (problem !== undefined) throw new UserError(problem);
       const backend = openBackend(options);
-      const { plan } = await loadAndPlan(paths, backend, options, ctx.io);
+      const { plan, warnings } = await makePlan(paths, backend, { env: ctx.io.env, ...(options.namespace !== undefined && { namespace: options.namespace }), adopt: options.adopt === true });
+      reportProblems(ctx.io, warnings);
       if (options.format === 'json') ctx.io.stdout(renderPlanJson(plan));
       else ctx.io.stdout(renderPlanText(plan, palette(colorEnabled(ctx.io.stdoutIsTTY, ctx.io.env, ctx.noColor))));
       if (options.out !== undefined) await writeFileAtomic(options.out, renderPlanJson(plan));

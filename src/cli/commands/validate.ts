@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { loadDesired } from '../../config/load.js';
 import { ConfigError } from '../../errors.js';
 import { reportProblems } from '../report-problems.js';
-import { KINDS } from '../../model/kind.js';
-import { SPECS } from '../../model/kinds/index.js';
+import { validSummary } from '../../render/validate-report.js';
 import type { Context } from '../context.js';
 
 export function registerValidate(program: Command, ctx: Context): void {
@@ -20,14 +19,6 @@ export function registerValidate(program: Command, ctx: Context): void {
       const { desired, problems } = await loadDesired(paths, { env: ctx.io.env });
       if (!desired) throw new ConfigError(problems);
       reportProblems(ctx.io, problems);
-      const counts = desired.state.counts();
-      const parts = KINDS.map((k) => plural(counts[k], SPECS[k].noun));
-      const files = plural(desired.files.length, 'file');
-      ctx.io.stdout(`valid: ${parts.join(', ')} (${files}, namespace ${desired.namespace})\n`);
+      ctx.io.stdout(validSummary(desired) + '\n');
     });
-}
-
-function plural(n: number, noun: string): string {
-  if (n === 1) return `1 ${noun}`;
-  return `${n} ${noun.endsWith('y') && !noun.endsWith('ey') ? noun.slice(0, -1) + 'ies' : noun + 's'}`;
 }

@@ -1,0 +1,15 @@
+import { KINDS } from '../model/kind.js';
+import { SPECS } from '../model/kinds/index.js';
+import type { DesiredState } from '../model/state.js';
+
+/** `valid: 1 auth strategy, 2 products, … (3 files, namespace x)`: what validate found. */
+export function validSummary(desired: DesiredState): string {
+  const counts = desired.state.counts();
+  const parts = KINDS.map((k) => plural(counts[k], SPECS[k].noun));
+  return `valid: ${parts.join(', ')} (${plural(desired.files.length, 'file')}, namespace ${desired.namespace})`;
+}
+
+function plural(n: number, noun: string): string {
+  if (n === 1) return `1 ${noun}`;
+  return `${n} ${noun.endsWith('y') && !noun.endsWith('ey') ? noun.slice(0, -1) + 'ies' : noun + 's'}`;
+}
