@@ -30,6 +30,6 @@ export async function loadAndPlan(paths: readonly string[], backend: Backend, op
   const { desired, problems } = await loadDesired(paths, loadOptions);
   if (!desired) throw new ConfigError(problems);
   reportProblems(io, problems);
-  const plan = diffStates(desired, live, { backend: { type: backend.type, target: backend.target }, adopt: options.adopt === true });
+  const plan = diffStates(desired, live, { backend: { type: backend.type, target: backend.target }, adopt: options.adopt === true, capabilities: backend.capabilities });
   return { desired, live, plan };
 }

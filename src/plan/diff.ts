@@ -1,3 +1,4 @@
+import type { Capabilities } from '../backends/backend.js';
 import { formatPos } from '../config/problems.js';
 import { ExitCode, UserError } from '../errors.js';
 import { KINDS, type Kind } from '../model/kind.js';
@@ -13,6 +14,8 @@ export interface DiffOptions {
   backend: Plan['backend'];
   /** Take over live objects that carry no owner label (they are updated to carry this namespace's). */
   adopt?: boolean;
+  /** What the backend cannot do: its immutable fields plan a replace too. */
+  capabilities?: Capabilities;
 }
 
 /** A declared object whose live twin this namespace may not touch, and the declared objects under it. */
@@ -77,7 +80,7 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
         unchanged++;
         continue;
       }
-      const fixed = fixedFields(kind, diff);
+      const fixed = fixedFields(kind, diff, options.capabilities);
       if (fixed.length > 0) {
         refuseReplaceInUse(want, fixed, live);
         upserts.push({ ...change('replace', want, have), diff, replaced_by: fixed });
@@ -142,9 +145,9 @@ function underNote(under: readonly AnyResource[]): string {
   return `, and so ${under.length === 1 ? 'is the object' : `are the ${under.length} objects`} declared under it (${list})`;
 }
 
-/** The changed fields of `kind` that no backend can change in place. */
-function fixedFields(kind: Kind, diff: readonly FieldDiff[]): string[] {
-  const fixed = SPECS[kind].replacedOn ?? [];
+/** The changed fields of `kind` that no backend, or not this backend, can change in place. */
+function fixedFields(kind: Kind, diff: readonly FieldDiff[], capabilities: Capabilities | undefined): string[] {
+  const fixed = [...new Set([...(SPECS[kind].replacedOn ?? []), ...(capabilities?.immutable?.[kind] ?? [])])];
   return fixed.filter((f) => diff.some((d) => d.path === f || d.path.startsWith(`${f}.`)));
 }
 
