@@ -70,17 +70,18 @@ export type AdapterFor<K extends Kind, L extends Lifecycle> = L extends 'crud'
     : Lists<K> & Updates<K> & { create?: never; delete?: never };
 
 /**
- * The lifecycle of each kind, as a type (the kind modules' `lifecycle`, which their declared type
- * widens to Lifecycle): test/backends/adapters.test.ts checks that the two agree.
+ * The lifecycle of each kind, kept as literal types for the compiler (a kind module's declared type
+ * widens its `lifecycle` to Lifecycle): test/backends/adapters.test.ts checks that the two agree.
  */
-export interface LifecycleOf {
-  auth_strategy: 'crud';
-  product: 'crud';
-  product_version: 'crud';
-  application: 'crud';
-  registration: 'crud';
-  credential: 'create-delete';
-}
+export const LIFECYCLES = {
+  auth_strategy: 'crud',
+  product: 'crud',
+  product_version: 'crud',
+  application: 'crud',
+  registration: 'crud',
+  credential: 'create-delete',
+} as const satisfies Record<Kind, Lifecycle>;
+export type LifecycleOf = typeof LIFECYCLES;
 
 /** A backend's adapters, one per kind: a kind without one, or with the wrong operations, is a type error. */
 export type Adapters = { [K in Kind]: AdapterFor<K, LifecycleOf[K]> };

@@ -51,7 +51,8 @@ export class LocalEngine {
       const r = draft as Draft<'registrations'>;
       const version = this.get('product_versions', r.product_version_id);
       if (!version.registration.enabled) throw new BackendError(`registration is disabled on ${this.versionName(r.product_version_id)}`, 400);
-      record = { ...r, status: r.status ?? (version.registration.auto_approve ? 'approved' : 'pending') } as RecordOf<T>;
+      const status = r.status ?? (version.registration.auto_approve ? 'approved' : 'pending');
+      record = { application_id: r.application_id, product_version_id: r.product_version_id, status, protected: r.protected } as RecordOf<T>;
     }
     if (this.index.holderOfKey(table, record) !== undefined) throw new BackendError(this.conflict(table, record), 409);
     if (table === 'credentials') {
