@@ -1,4 +1,3 @@
-import { resolvePath } from '../model/attr-paths.js';
 import { splitAddress, type AttrsByKind, type Kind, type Reference } from '../model/kind.js';
 import { SPECS } from '../model/kinds/index.js';
 import type { AnyResource } from '../model/resource.js';
@@ -42,20 +41,20 @@ export function toIdAttrs<K extends Kind>(kind: K, attrs: AttrsByKind[K], idOf: 
 /**
  * The attributes of a live object from what its adapter listed: each reference id replaced by the
  * key of the object `byId` finds for it, spread over its fields in place (attribute order is kept).
- * Each reference sits in the field its kind's `references` names.
+ * Each reference sits in the field its kind's `references` names. Objects are copied only along the
+ * paths it changes: a live state is read whole, every time.
  */
 export function fromIdAttrs<K extends Kind>(kind: K, attrs: IdAttrs<K>, byId: (kind: Kind, id: string) => AnyResource): AttrsByKind[K] {
-  let copy = structuredClone(attrs) as Record<string, unknown>;
+  let copy = { ...attrs } as Record<string, unknown>;
   // Run over id-holding attributes, a kind's `references` still names each reference's field and kind.
   for (const ref of referencesOf(kind, attrs)) {
-    const steps = resolvePath(copy, ref.field.split('.'));
-    if (steps === undefined) continue;
-    const id = getAt(copy, steps);
+    const path = ref.field.split('.');
+    const id = getAt(copy, path);
     if (typeof id !== 'string') continue;
     const target = byId(splitAddress(ref.address)[0], id);
     const spread = SPREAD[kind][ref.field];
     if (spread === undefined) {
-      setAt(copy, ref.field, target.key);
+      copy = withAt(copy, path, target.key);
       continue;
     }
     const keyFields = SPECS[target.kind].keyFields as readonly string[];
@@ -75,10 +74,16 @@ function spliceTop(o: Record<string, unknown>, key: string, entries: Record<stri
   return out;
 }
 
-function getAt(o: Record<string, unknown>, steps: readonly string[]): unknown {
+function getAt(o: Record<string, unknown>, path: readonly string[]): unknown {
   let node: unknown = o;
-  for (const step of steps) node = (node as Record<string, unknown>)[step];
+  for (const step of path) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[step] : undefined;
   return node;
+}
+
+/** A copy of `o` with the value at `path` replaced, objects copied along the path only. */
+function withAt(o: Record<string, unknown>, path: readonly string[], value: unknown): Record<string, unknown> {
+  const [first, ...rest] = path as [string, ...string[]];
+  return { ...o, [first]: rest.length === 0 ? value : withAt(o[first] as Record<string, unknown>, rest, value) };
 }
 
 /** Sets the value at a dot-separated path, creating the objects on the way. */
