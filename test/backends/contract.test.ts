@@ -21,7 +21,8 @@ function desired<K extends Kind>(kind: K, attrs: AttrsByKind[K], extra: Partial<
   return { kind, key, address: address(kind, key), attrs: filled, protected: false, ...extra } as AnyResource;
 }
 
-const strategy = (name = 'keys') => desired('auth_strategy', { name, type: 'key_auth', key_names: ['apikey'], labels: {} } as AttrsByKind['auth_strategy']);
+const strategy = (name = 'keys') =>
+  desired('auth_strategy', { name, type: 'key_auth', key_names: ['apikey'], ttl: { value: 30, unit: 'days' }, labels: {} } as AttrsByKind['auth_strategy']);
 const product = (name = 'shop') => desired('product', { name, description: 'Shop', labels: { team: 'web' } });
 const version = (name: string, registration: AttrsByKind['product_version']['registration'], productName = 'shop') =>
   desired('product_version', { product: productName, name, registration });
@@ -35,6 +36,15 @@ const credential = (ref = 'app', name = 'ci') => desired('credential', { applica
 function everyKind(): AnyResource[] {
   return [
     strategy(),
+    desired('auth_strategy', {
+      name: 'oidc',
+      type: 'openid_connect',
+      issuer: 'https://idp.example.com',
+      credential_claim: ['sub'],
+      scopes: ['openid'],
+      auth_methods: ['bearer'],
+      labels: {},
+    } as AttrsByKind['auth_strategy']),
     product(),
     version('v1', { enabled: true, auth_strategy: 'keys', auto_approve: true }),
     version('v2', { enabled: true, auth_strategy: 'keys', auto_approve: false }),
@@ -134,7 +144,7 @@ describe.each(Object.entries(UNDER_TEST))('the %s backend', (_name, openEmpty) =
       await tx.delete('application.app');
       await tx.delete('product_version.shop/v2');
     });
-    expect(addresses(await backend.read())).toEqual(['auth_strategy.keys', 'product.shop', 'product_version.shop/v1', 'product_version.shop/v3']);
+    expect(addresses(await backend.read())).toEqual(['auth_strategy.keys', 'auth_strategy.oidc', 'product.shop', 'product_version.shop/v1', 'product_version.shop/v3']);
 
     await inTx(backend, async (tx) => {
       for (const r of [version('v2', { enabled: true, auth_strategy: 'keys', auto_approve: false }), application(), registration('app', 'v1'), credential()]) await tx.create(r, ns);
@@ -146,6 +156,7 @@ describe.each(Object.entries(UNDER_TEST))('the %s backend', (_name, openEmpty) =
     expect(addresses(await backend.read())).toEqual([
       'application.app',
       'auth_strategy.keys',
+      'auth_strategy.oidc',
       'credential.app/ci',
       'product.shop',
       'product_version.shop/v1',
