@@ -1,4 +1,5 @@
 import type { Capabilities } from '../backends/backend.js';
+import { unheldFields } from '../backends/capabilities.js';
 import { formatPos } from '../config/problems.js';
 import { ExitCode, UserError } from '../errors.js';
 import { KINDS, type Kind } from '../model/kind.js';
@@ -58,6 +59,7 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
         leftAlone.get(cover)!.under.push(want);
         continue;
       }
+      refuseUnheld(want, options);
       const have = live.get(want.address);
       if (!have) {
         upserts.push(change('create', want, undefined));
@@ -149,6 +151,15 @@ function underNote(under: readonly AnyResource[]): string {
 function fixedFields(kind: Kind, diff: readonly FieldDiff[], capabilities: Capabilities | undefined): string[] {
   const fixed = [...new Set([...(SPECS[kind].replacedOn ?? []), ...(capabilities?.immutable?.[kind] ?? [])])];
   return fixed.filter((f) => diff.some((d) => d.path === f || d.path.startsWith(`${f}.`)));
+}
+
+/** A declared object that sets a field the backend cannot hold: refused, naming where and which. */
+function refuseUnheld(want: AnyResource, options: DiffOptions): void {
+  const fields = unheldFields(want, options.capabilities);
+  if (fields.length === 0) return;
+  const where = want.source ? `${formatPos(want.source)}: ` : '';
+  const backend = `the ${options.backend.type} backend`;
+  throw new UserError(`${where}${want.address}: ${fields.join(', ')} cannot be held by ${backend}; leave ${fields.length === 1 ? 'it' : 'them'} out`);
 }
 
 /**

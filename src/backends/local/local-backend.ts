@@ -25,7 +25,7 @@ export class LocalBackend implements Backend {
   constructor(readonly target: string) {}
 
   async read(): Promise<State> {
-    return readLive(localAdapters(new LocalEngine(await loadStore(this.target))));
+    return readLive(localAdapters(new LocalEngine(await loadStore(this.target))), this.capabilities);
   }
 
   async transaction<T>(run: (tx: Transaction) => Promise<T>): Promise<T> {
@@ -81,7 +81,7 @@ export class LocalTransaction implements Transaction {
   private open(): Promise<AdaptedTransaction> {
     this.opened ??= (async () => {
       const adapters = localAdapters(this.engine);
-      return new AdaptedTransaction(adapters, await readLive(adapters), { seal: true });
+      return new AdaptedTransaction(adapters, await readLive(adapters, CAPABILITIES), { seal: true });
     })();
     return this.opened;
   }
