@@ -1,4 +1,4 @@
-import { address, KINDS, parentAddress, type AttrsByKind, type Kind, type KindSpec } from '../model/kind.js';
+import { address, KINDS, type AttrsByKind, type Kind, type KindSpec } from '../model/kind.js';
 import { SPECS } from '../model/kinds/index.js';
 import type { AnyResource } from '../model/resource.js';
 import { State } from '../model/state.js';
@@ -26,7 +26,7 @@ export async function readLive(adapters: Adapters, capabilities?: Capabilities):
     const ofKind = new Map<string, AnyResource>();
     byId.set(kind, ofKind);
     for (const object of await (adapters[kind] as AnyAdapter).list()) {
-      const resource = toResource(kind, object as LiveObject<Kind>, find, state, capabilities);
+      const resource = toResource(kind, object as LiveObject<Kind>, find, capabilities);
       ofKind.set(object.id, resource);
       // Two live objects under one address (a portal that does not keep that key unique): the first is the one managed.
       state.add(resource);
@@ -39,7 +39,6 @@ function toResource(
   kind: Kind,
   object: LiveObject<Kind>,
   find: (kind: Kind, id: string) => AnyResource,
-  state: State,
   capabilities: Capabilities | undefined,
 ): AnyResource {
   const spec = SPECS[kind] as KindSpec<Kind>;
@@ -49,9 +48,10 @@ function toResource(
     const { [OWNER_LABEL]: label, ...labels } = object.labels;
     attrs = { ...attrs, labels } as AttrsByKind[Kind];
     owner = label;
-  } else if (spec.ownership === 'parent') {
-    const parent = parentAddress(spec, attrs);
-    owner = parent === undefined ? undefined : state.get(parent)?.live?.owner;
+  } else if (spec.ownership === 'parent' && 'parent' in spec.place) {
+    // The parent's id sits in the field that names it.
+    const parentId = (object.attrs as Record<string, unknown>)[spec.place.parentField];
+    owner = typeof parentId === 'string' ? find(spec.place.parent, parentId).live?.owner : undefined;
   }
   const key = spec.key(attrs);
   return {

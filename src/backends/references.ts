@@ -45,7 +45,7 @@ export function toIdAttrs<K extends Kind>(kind: K, attrs: AttrsByKind[K], idOf: 
  * paths it changes: a live state is read whole, every time.
  */
 export function fromIdAttrs<K extends Kind>(kind: K, attrs: IdAttrs<K>, byId: (kind: Kind, id: string) => AnyResource): AttrsByKind[K] {
-  let copy = { ...attrs } as Record<string, unknown>;
+  let copy = attrs as Record<string, unknown>; // never changed: withAt and spliceTop copy
   // Run over id-holding attributes, a kind's `references` still names each reference's field and kind.
   for (const ref of referencesOf(kind, attrs)) {
     const path = ref.field.split('.');

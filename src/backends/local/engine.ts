@@ -27,15 +27,24 @@ export interface Inserted {
 export class LocalEngine {
   /** Whether any write landed since it was opened (the store needs saving). */
   changed = false;
-  private readonly index: StoreIndex;
+  private indexed?: StoreIndex;
 
-  constructor(readonly data: StoreData) {
-    this.index = new StoreIndex(data);
+  /** `readOnly`: only listed, so the indexes that writes need are built on first use instead of now. */
+  constructor(
+    readonly data: StoreData,
+    { readOnly = false } = {},
+  ) {
+    if (!readOnly) this.indexed = new StoreIndex(data);
   }
 
   /** Every record of a table, with its id, in the store's order. */
   list<T extends TableName>(table: T): [string, RecordOf<T>][] {
-    return [...this.index.idsOf(table)].map((id) => [id, this.data[table][id] as RecordOf<T>]);
+    if (this.indexed === undefined) return Object.entries(this.data[table]) as [string, RecordOf<T>][];
+    return [...this.indexed.idsOf(table)].map((id) => [id, this.data[table][id] as RecordOf<T>]);
+  }
+
+  private get index(): StoreIndex {
+    return (this.indexed ??= new StoreIndex(this.data));
   }
 
   get<T extends TableName>(table: T, id: string): RecordOf<T> {

@@ -25,7 +25,7 @@ export class LocalBackend implements Backend {
   constructor(readonly target: string) {}
 
   async read(): Promise<State> {
-    return readLive(localAdapters(new LocalEngine(await loadStore(this.target))), this.capabilities);
+    return readLive(localAdapters(new LocalEngine(await loadStore(this.target), { readOnly: true })), this.capabilities);
   }
 
   async transaction<T>(run: (tx: Transaction) => Promise<T>): Promise<T> {
