@@ -1,3 +1,4 @@
+import type { Kind } from '../model/kind.js';
 import type { AnyResource } from '../model/resource.js';
 import type { State } from '../model/state.js';
 import type { Plan } from '../types/plan.js';
@@ -23,11 +24,26 @@ export interface Transaction {
   delete(address: string): Promise<void>;
 }
 
+/** A dot-separated attribute path as a plan's diff names it (`type`, `registration.auth_strategy`). */
+export type FieldPath = string;
+
+/**
+ * What a backend cannot do, per kind, so that `plan` replaces or refuses instead of failing at apply.
+ * Fields are attribute paths; a path covers everything under it.
+ */
+export interface Capabilities {
+  /** Fields the backend cannot change in place: changing one plans a replace (delete, then create). */
+  immutable?: { readonly [K in Kind]?: readonly FieldPath[] };
+  /** Fields the backend cannot hold at all: a config that sets one cannot be applied there. */
+  unsupported?: { readonly [K in Kind]?: readonly FieldPath[] };
+}
+
 /** A portal portalctl can read and write: the embedded local store, or Konnect over HTTP. */
 export interface Backend {
   readonly type: Plan['backend']['type'];
   /** The state file or portal, for plans and messages. */
   readonly target: string;
+  readonly capabilities: Capabilities;
   /** The whole live state, each resource with its id, owner and protection. */
   read(): Promise<State>;
   /**

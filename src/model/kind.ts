@@ -97,6 +97,8 @@ export interface KindSpec<K extends Kind> extends KindDefinition<K> {
   key(attrs: AttrsByKind[K]): string;
   /** Every resource this one needs to exist: its parent first, then the others. */
   references(attrs: AttrsByKind[K]): Reference[];
+  /** The references as declared (its parent's first): which attributes hold each target's key. */
+  refDefinitions: readonly RefDefinition[];
   /** The config fields that name it or refer to others (they make up addresses), as dot paths. */
   identifyingFields: ReadonlySet<string>;
   /** The kinds declared in lists under it, and those lists' names. */
@@ -139,6 +141,7 @@ export function completeKind<K extends Kind>(def: KindDefinition<K>, neighbours:
     section: 'section' in place ? place.section : neighbours.sectionOf(place.parent),
     ...('parent' in place && { parent: place.parent, list: place.list }),
     children: neighbours.children,
+    refDefinitions: refs,
     key: (a) => keyOf(def, a),
     references: (a) => refs.flatMap((ref) => referenceTo(ref, a)),
     // The parent's key is not written in the config: the parent it is declared under gives it.

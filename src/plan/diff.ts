@@ -1,3 +1,5 @@
+import type { Capabilities } from '../backends/backend.js';
+import { unheldFields } from '../backends/capabilities.js';
 import { formatPos } from '../diagnostics/problems.js';
 import { ExitCode, UserError } from '../errors.js';
 import { KINDS, type Kind } from '../model/kind.js';
@@ -13,6 +15,8 @@ export interface DiffOptions {
   backend: Plan['backend'];
   /** Take over live objects that carry no owner label (they are updated to carry this namespace's). */
   adopt?: boolean;
+  /** What the backend cannot do: its immutable fields plan a replace too. */
+  capabilities?: Capabilities;
 }
 
 /** A declared object whose live twin this namespace may not touch, and the declared objects under it. */
@@ -55,6 +59,7 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
         leftAlone.get(cover)!.under.push(want);
         continue;
       }
+      refuseUnheld(want, options);
       const have = live.get(want.address);
       if (!have) {
         upserts.push(change('create', want, undefined));
@@ -77,7 +82,7 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
         unchanged++;
         continue;
       }
-      const fixed = fixedFields(kind, diff);
+      const fixed = fixedFields(kind, diff, options.capabilities);
       if (fixed.length > 0) {
         refuseReplaceInUse(want, fixed, live);
         upserts.push({ ...change('replace', want, have), diff, replaced_by: fixed });
@@ -143,10 +148,19 @@ function underNote(under: readonly AnyResource[]): string {
   return `, and so ${under.length === 1 ? 'is the object' : `are the ${under.length} objects`} declared under it (${list})`;
 }
 
-/** The changed fields of `kind` that no backend can change in place. */
-function fixedFields(kind: Kind, diff: readonly FieldDiff[]): string[] {
-  const fixed = SPECS[kind].replacedOn ?? [];
+/** The changed fields of `kind` that no backend, or not this backend, can change in place. */
+function fixedFields(kind: Kind, diff: readonly FieldDiff[], capabilities: Capabilities | undefined): string[] {
+  const fixed = [...new Set([...(SPECS[kind].replacedOn ?? []), ...(capabilities?.immutable?.[kind] ?? [])])];
   return fixed.filter((f) => diff.some((d) => d.path === f || d.path.startsWith(`${f}.`)));
+}
+
+/** A declared object that sets a field the backend cannot hold: refused, naming where and which. */
+function refuseUnheld(want: AnyResource, options: DiffOptions): void {
+  const fields = unheldFields(want, options.capabilities);
+  if (fields.length === 0) return;
+  const where = want.source ? `${formatPos(want.source)}: ` : '';
+  const backend = `the ${options.backend.type} backend`;
+  throw new UserError(`${where}${want.address}: ${fields.join(', ')} cannot be held by ${backend}; leave ${fields.length === 1 ? 'it' : 'them'} out`);
 }
 
 /**

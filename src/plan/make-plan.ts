@@ -22,6 +22,6 @@ export async function makePlan(paths: readonly string[], backend: Backend, input
   const live = await backend.read();
   const { desired, problems } = await loadDesired(paths, { env: inputs.env, outside: live, ...(inputs.namespace !== undefined && { namespace: inputs.namespace }) });
   if (!desired) throw new ConfigError(problems);
-  const plan = diffStates(desired, live, { backend: { type: backend.type, target: backend.target }, adopt: inputs.adopt === true });
+  const plan = diffStates(desired, live, { backend: { type: backend.type, target: backend.target }, adopt: inputs.adopt === true, capabilities: backend.capabilities });
   return { plan, warnings: problems };
 }

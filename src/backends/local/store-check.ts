@@ -1,5 +1,5 @@
 import { isSealed } from '../../model/sealed.js';
-import type { StoreData } from './store.js';
+import type { StoreData } from './store-records.js';
 
 /**
  * The problems of a parsed state file that the backend would trip over: a table that is not an object

@@ -1,0 +1,20 @@
+import type { Adapters } from '../../adapter.js';
+import type { LocalEngine } from '../engine.js';
+import { applications } from './application.js';
+import { authStrategies } from './auth-strategy.js';
+import { credentials } from './credential.js';
+import { products } from './product.js';
+import { productVersions } from './product-version.js';
+import { registrations } from './registration.js';
+
+/** The local backend's adapter of every kind, over one engine. */
+export function localAdapters(engine: LocalEngine): Adapters {
+  return {
+    auth_strategy: authStrategies(engine),
+    product: products(engine),
+    product_version: productVersions(engine),
+    application: applications(engine),
+    registration: registrations(engine),
+    credential: credentials(engine),
+  };
+}

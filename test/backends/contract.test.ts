@@ -1,0 +1,289 @@
+import { describe, expect, it } from 'vitest';
+import { BackendError, type Backend, type Transaction } from '../../src/backends/backend.js';
+import { address, KINDS, type AttrsByKind, type Kind } from '../../src/model/kind.js';
+import { specOf } from '../../src/model/kinds/index.js';
+import type { AnyResource } from '../../src/model/resource.js';
+import type { State } from '../../src/model/state.js';
+import { sameValue } from '../../src/plan/fields.js';
+import { UNDER_TEST } from './backends.js';
+
+/**
+ * The contract every backend keeps, through the Backend interface alone: the same scenarios against
+ * each backend of the registry (test/backends/backends.ts).
+ */
+
+const ns = { namespace: 'team-a' };
+
+function desired<K extends Kind>(kind: K, attrs: AttrsByKind[K], extra: Partial<AnyResource> = {}): AnyResource {
+  const spec = specOf(kind);
+  const filled = spec.withDefaults(attrs);
+  const key = spec.key(filled);
+  return { kind, key, address: address(kind, key), attrs: filled, protected: false, ...extra } as AnyResource;
+}
+
+const strategy = (name = 'keys') =>
+  desired('auth_strategy', { name, type: 'key_auth', key_names: ['apikey'], ttl: { value: 30, unit: 'days' }, labels: {} } as AttrsByKind['auth_strategy']);
+const product = (name = 'shop') => desired('product', { name, description: 'Shop', labels: { team: 'web' } });
+const version = (name: string, registration: AttrsByKind['product_version']['registration'], productName = 'shop') =>
+  desired('product_version', { product: productName, name, registration });
+const application = (ref = 'app', extra: Partial<AttrsByKind['application']> = {}) =>
+  desired('application', { reference_id: ref, name: 'App', auth_strategy: 'keys', labels: {}, ...extra });
+const registration = (ref: string, v: string, status?: AttrsByKind['registration']['status']) =>
+  desired('registration', { application: ref, product: 'shop', version: v, ...(status && { status }) });
+const credential = (ref = 'app', name = 'ci') => desired('credential', { application: ref, name });
+
+/** One object of every kind, parents first: versions with auto-approve on (v1), off (v2), and registration disabled (v3). */
+function everyKind(): AnyResource[] {
+  return [
+    strategy(),
+    desired('auth_strategy', {
+      name: 'oidc',
+      type: 'openid_connect',
+      issuer: 'https://idp.example.com',
+      credential_claim: ['sub'],
+      scopes: ['openid'],
+      auth_methods: ['bearer'],
+      labels: {},
+    } as AttrsByKind['auth_strategy']),
+    product(),
+    version('v1', { enabled: true, auth_strategy: 'keys', auto_approve: true }),
+    version('v2', { enabled: true, auth_strategy: 'keys', auto_approve: false }),
+    version('v3', { enabled: false }),
+    application(),
+    registration('app', 'v1', 'approved'),
+    credential(),
+  ];
+}
+
+async function createAll(backend: Backend, resources: readonly AnyResource[]): Promise<Record<string, string>> {
+  const secrets: Record<string, string> = {};
+  await backend.transaction(async (tx) => {
+    for (const r of resources) {
+      const { secret } = await tx.create(r, ns);
+      if (secret !== undefined) secrets[r.address] = secret;
+    }
+  });
+  return secrets;
+}
+
+async function refusal(write: Promise<unknown>): Promise<BackendError> {
+  const error = await write.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(BackendError);
+  return error as BackendError;
+}
+
+const addresses = (state: State) => [...state.all()].map((r) => r.address).sort();
+const inTx = <T>(backend: Backend, run: (tx: Transaction) => Promise<T>) => backend.transaction(run);
+
+describe.each(Object.entries(UNDER_TEST))('the %s backend', (_name, openEmpty) => {
+  it('creates every kind, and reads each back with its attributes, an id and its owner', async () => {
+    const backend = await openEmpty();
+    const resources = everyKind();
+    const secrets = await createAll(backend, resources);
+    const live = await backend.read();
+
+    expect(addresses(live)).toEqual(resources.map((r) => r.address).sort());
+    const ids = new Set<string>();
+    for (const want of resources) {
+      const have = live.get(want.address)!;
+      expect(have.attrs, want.address).toEqual(want.attrs);
+      expect(have.protected).toBe(false);
+      expect(have.live?.id).toEqual(expect.any(String));
+      ids.add(have.live!.id);
+      // Kinds owned by label carry the run's namespace; children belong with their parent.
+      expect(have.live?.owner, want.address).toBe('team-a');
+    }
+    expect(ids.size).toBe(resources.length);
+    // The owner label is the backend's, not an attribute.
+    expect(live.getOf('product', 'shop')!.attrs.labels).toEqual({ team: 'web' });
+    // A credential's key is issued once, at creation, and never read back.
+    expect(Object.keys(secrets)).toEqual(['credential.app/ci']);
+    expect(JSON.stringify([...live.all()])).not.toContain(secrets['credential.app/ci']);
+  });
+
+  it('updates every kind in place, and changes only the protection of a kind that is created and deleted only', async () => {
+    const backend = await openEmpty();
+    await createAll(backend, everyKind());
+    const changed = [
+      desired('auth_strategy', { name: 'keys', type: 'key_auth', key_names: ['apikey', 'x-key'], labels: { tier: 'gold' } } as AttrsByKind['auth_strategy']),
+      desired('product', { name: 'shop', description: 'The shop', labels: {} }),
+      version('v1', { enabled: true, auth_strategy: 'keys', auto_approve: false }),
+      application('app', { name: 'The App', description: 'Now described', auth_strategy: undefined }),
+      registration('app', 'v1', 'revoked'),
+      { ...credential(), protected: true } as AnyResource,
+    ];
+    await inTx(backend, async (tx) => {
+      for (const r of changed) await tx.update(r, ns);
+    });
+    const live = await backend.read();
+    for (const want of changed) {
+      const have = live.get(want.address)!;
+      expect(have.attrs, want.address).toEqual(JSON.parse(JSON.stringify(want.attrs)));
+      expect(have.protected, want.address).toBe(want.protected);
+    }
+  });
+
+  it('deletes every kind', async () => {
+    const backend = await openEmpty();
+    const resources = everyKind();
+    await createAll(backend, resources);
+    await inTx(backend, async (tx) => {
+      for (const r of [...resources].reverse()) await tx.delete(r.address);
+    });
+    expect((await backend.read()).size).toBe(0);
+  });
+
+  it('deletes what a delete takes with it, and the same transaction can create it all again', async () => {
+    const backend = await openEmpty();
+    const resources = [...everyKind(), registration('app', 'v2')];
+    await createAll(backend, resources);
+    await inTx(backend, async (tx) => {
+      await tx.delete('application.app');
+      await tx.delete('product_version.shop/v2');
+    });
+    expect(addresses(await backend.read())).toEqual(['auth_strategy.keys', 'auth_strategy.oidc', 'product.shop', 'product_version.shop/v1', 'product_version.shop/v3']);
+
+    await inTx(backend, async (tx) => {
+      for (const r of [version('v2', { enabled: true, auth_strategy: 'keys', auto_approve: false }), application(), registration('app', 'v1'), credential()]) await tx.create(r, ns);
+      await tx.delete('product.shop'); // its versions, and the registration to v1
+      await tx.create(product(), ns);
+      await tx.create(version('v1', { enabled: true, auth_strategy: 'keys', auto_approve: true }), ns);
+      await tx.create(registration('app', 'v1'), ns);
+    });
+    expect(addresses(await backend.read())).toEqual([
+      'application.app',
+      'auth_strategy.keys',
+      'auth_strategy.oidc',
+      'credential.app/ci',
+      'product.shop',
+      'product_version.shop/v1',
+      'registration.app/shop/v1',
+    ]);
+  });
+
+  it('refuses a second object under a key it holds (409), in the same transaction and in the next', async () => {
+    const backend = await openEmpty();
+    const resources = everyKind();
+    await createAll(backend, resources);
+    await inTx(backend, async (tx) => {
+      for (const r of resources) expect((await refusal(tx.create(r, ns))).status, r.address).toBe(409);
+    });
+    const again = await createAll(backend, [application('other')]).then(() => backend.read());
+    expect(again.size).toBe(resources.length + 1);
+    await inTx(backend, async (tx) => {
+      expect((await refusal(tx.create(application('other'), ns))).status).toBe(409);
+    });
+  });
+
+  it('sets a registration status from the version auto-approve when none is given, and refuses one to a version whose registration is disabled', async () => {
+    const backend = await openEmpty();
+    await createAll(backend, everyKind().filter((r) => r.kind !== 'registration'));
+    await inTx(backend, async (tx) => {
+      await tx.create(registration('app', 'v1'), ns);
+      await tx.create(registration('app', 'v2'), ns);
+      expect((await refusal(tx.create(registration('app', 'v3'), ns))).status).toBe(400);
+    });
+    const live = await backend.read();
+    expect(live.getOf('registration', 'app/shop/v1')!.attrs.status).toBe('approved');
+    expect(live.getOf('registration', 'app/shop/v2')!.attrs.status).toBe('pending');
+    expect(live.has('registration.app/shop/v3')).toBe(false);
+  });
+
+  it('refuses to delete an auth strategy in use (409), and deletes it once nothing uses it', async () => {
+    const backend = await openEmpty();
+    await createAll(backend, [strategy(), product(), version('v1', { enabled: true, auth_strategy: 'keys', auto_approve: true }), application()]);
+    await inTx(backend, async (tx) => {
+      expect((await refusal(tx.delete('auth_strategy.keys'))).status).toBe(409);
+      await tx.update(application('app', { auth_strategy: undefined }), ns);
+      expect((await refusal(tx.delete('auth_strategy.keys'))).status).toBe(409);
+      await tx.update(version('v1', { enabled: false }), ns);
+      await tx.delete('auth_strategy.keys');
+    });
+    expect((await backend.read()).has('auth_strategy.keys')).toBe(false);
+  });
+
+  it('answers 404 for a write to an object or a reference that does not exist', async () => {
+    const backend = await openEmpty();
+    await inTx(backend, async (tx) => {
+      expect((await refusal(tx.create(version('v1', { enabled: false }, 'nowhere'), ns))).status).toBe(404);
+      expect((await refusal(tx.create(application('app'), ns))).status).toBe(404); // its strategy
+      expect((await refusal(tx.update(product(), ns))).status).toBe(404);
+      expect((await refusal(tx.delete('product.shop'))).status).toBe(404);
+    });
+  });
+
+  it('labels what it creates with the run namespace, and an update moves an object and its children to the run namespace', async () => {
+    const backend = await openEmpty();
+    await createAll(backend, everyKind());
+    await inTx(backend, async (tx) => {
+      await tx.update(application(), { namespace: 'team-b' });
+      await tx.create(desired('product', { name: 'other', labels: {} }), { namespace: 'team-b' });
+    });
+    const live = await backend.read();
+    const owners = Object.fromEntries([...live.all()].map((r) => [r.address, r.live?.owner]));
+    expect(owners).toMatchObject({
+      'application.app': 'team-b',
+      'registration.app/shop/v1': 'team-b',
+      'credential.app/ci': 'team-b',
+      'product.shop': 'team-a',
+      'product_version.shop/v1': 'team-a',
+      'product.other': 'team-b',
+    });
+    expect(live.getOf('application', 'app')!.attrs.labels).toEqual({});
+  });
+
+  it('keeps what landed when a transaction fails in the middle', async () => {
+    const backend = await openEmpty();
+    const failure = new Error('stopped half-way');
+    const run = inTx(backend, async (tx) => {
+      await tx.create(strategy(), ns);
+      await tx.create(product(), ns);
+      throw failure;
+    });
+    await expect(run).rejects.toBe(failure);
+    expect(addresses(await backend.read())).toEqual(['auth_strategy.keys', 'product.shop']);
+    // The next transaction goes on from there.
+    await createAll(backend, [version('v1', { enabled: false })]);
+    expect((await backend.read()).size).toBe(3);
+  });
+
+  it('plans what it cannot change in place as a replace, and refuses it at update', async () => {
+    const backend = await openEmpty();
+    await createAll(backend, [strategy()]);
+    const oidc = desired('auth_strategy', {
+      name: 'keys',
+      type: 'openid_connect',
+      issuer: 'https://idp.example.com',
+      credential_claim: ['sub'],
+      scopes: ['openid'],
+      auth_methods: ['bearer'],
+      labels: {},
+    } as AttrsByKind['auth_strategy']);
+    const immutable = backend.capabilities.immutable?.auth_strategy ?? [];
+    if (immutable.includes('type')) {
+      await inTx(backend, async (tx) => {
+        expect((await refusal(tx.update(oidc, ns))).status).toBe(400);
+      });
+    } else {
+      await inTx(backend, (tx) => tx.update(oidc, ns));
+      expect((await backend.read()).getOf('auth_strategy', 'keys')!.attrs.type).toBe('openid_connect');
+    }
+  });
+
+  it('holds a value from the environment as that value, or sealed, but reads back what compares equal to it', async () => {
+    const backend = await openEmpty();
+    const secret = 'from-the-environment';
+    await createAll(backend, [desired('product', { name: 'shop', description: secret, labels: { token: secret } }, { secretAttrs: ['description', 'labels.token'] })]);
+    const have = (await backend.read()).getOf('product', 'shop')!;
+    expect(sameValue(secret, have.attrs.description)).toBe(true);
+    expect(sameValue(secret, have.attrs.labels?.token)).toBe(true);
+  });
+
+  it('reads an empty portal as an empty state', async () => {
+    const live = await (await openEmpty()).read();
+    expect(live.counts()).toEqual(Object.fromEntries(KINDS.map((k) => [k, 0])));
+  });
+});
