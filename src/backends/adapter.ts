@@ -1,3 +1,4 @@
+import type { LifecycleOf } from '../model/kinds/index.js';
 import type { AttrsByKind, Kind, Lifecycle } from '../model/kind.js';
 
 export type Labels = Record<string, string>;
@@ -68,20 +69,6 @@ export type AdapterFor<K extends Kind, L extends Lifecycle> = L extends 'crud'
   : L extends 'create-delete'
     ? Lists<K> & CreatesAndDeletes<K> & { update?: never; protect?(id: string, isProtected: boolean): Promise<void> }
     : Lists<K> & Updates<K> & { create?: never; delete?: never };
-
-/**
- * The lifecycle of each kind, kept as literal types for the compiler (a kind module's declared type
- * widens its `lifecycle` to Lifecycle): test/backends/adapters.test.ts checks that the two agree.
- */
-export const LIFECYCLES = {
-  auth_strategy: 'crud',
-  product: 'crud',
-  product_version: 'crud',
-  application: 'crud',
-  registration: 'crud',
-  credential: 'create-delete',
-} as const satisfies Record<Kind, Lifecycle>;
-export type LifecycleOf = typeof LIFECYCLES;
 
 /** A backend's adapters, one per kind: a kind without one, or with the wrong operations, is a type error. */
 export type Adapters = { [K in Kind]: AdapterFor<K, LifecycleOf[K]> };

@@ -1,6 +1,6 @@
 import type { KindDefinition } from '../kind.js';
 
-export const application: KindDefinition<'application'> = {
+export const application = {
   kind: 'application',
   noun: 'application',
   place: { section: 'applications' },
@@ -9,4 +9,4 @@ export const application: KindDefinition<'application'> = {
   keyFields: ['reference_id'],
   refs: [{ kind: 'auth_strategy', fields: ['auth_strategy'] }],
   definition: 'Application',
-};
+} satisfies KindDefinition<'application'>;

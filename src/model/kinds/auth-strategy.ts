@@ -1,6 +1,6 @@
 import type { KindDefinition } from '../kind.js';
 
-export const authStrategy: KindDefinition<'auth_strategy'> = {
+export const authStrategy = {
   kind: 'auth_strategy',
   noun: 'auth strategy',
   place: { section: 'auth_strategies' },
@@ -11,4 +11,4 @@ export const authStrategy: KindDefinition<'auth_strategy'> = {
   replacedOn: ['type'],
   definition: 'AuthStrategy',
   derivedDefaults: (a) => ({ display_name: a.name }),
-};
+} satisfies KindDefinition<'auth_strategy'>;

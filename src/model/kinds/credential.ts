@@ -1,6 +1,6 @@
 import type { KindDefinition } from '../kind.js';
 
-export const credential: KindDefinition<'credential'> = {
+export const credential = {
   kind: 'credential',
   noun: 'credential',
   place: { parent: 'application', list: 'credentials', parentField: 'application' },
@@ -10,4 +10,4 @@ export const credential: KindDefinition<'credential'> = {
   keyFields: ['application', 'name'],
   issuesSecret: true,
   definition: 'Credential',
-};
+} satisfies KindDefinition<'credential'>;

@@ -7,14 +7,17 @@ import { productVersion } from './product-version.js';
 import { registration } from './registration.js';
 
 /** Every kind module, by kind: a new kind is a new module here (the compiler asks for it). */
-const DEFINITIONS: { [K in Kind]: KindDefinition<K> } = {
+const DEFINITIONS = {
   auth_strategy: authStrategy,
   product,
   product_version: productVersion,
   application,
   registration,
   credential,
-};
+} satisfies { [K in Kind]: KindDefinition<K> };
+
+/** Each kind's lifecycle, as its module states it (a literal type: adapters are typed by it). */
+export type LifecycleOf = { [K in Kind]: (typeof DEFINITIONS)[K]['lifecycle'] };
 
 /** Every kind's spec, by kind, completed in KINDS order (a parent before its children). */
 export const SPECS = {} as { [K in Kind]: KindSpec<K> };
@@ -24,7 +27,7 @@ for (const kind of KINDS) {
     return 'parent' in place && place.parent === kind ? [{ kind: k, list: place.list }] : [];
   });
   const sectionOf = (k: Kind): Section => SPECS[k].section;
-  (SPECS as Record<Kind, KindSpec<Kind>>)[kind] = completeKind(DEFINITIONS[kind] as KindDefinition<Kind>, { sectionOf, children });
+  (SPECS as Record<Kind, KindSpec<Kind>>)[kind] = completeKind(DEFINITIONS[kind] as unknown as KindDefinition<Kind>, { sectionOf, children });
 }
 
 export function specOf<K extends Kind>(kind: K): KindSpec<K> {

@@ -1,6 +1,6 @@
 import type { KindDefinition } from '../kind.js';
 
-export const productVersion: KindDefinition<'product_version'> = {
+export const productVersion = {
   kind: 'product_version',
   noun: 'product version',
   place: { parent: 'product', list: 'versions', parentField: 'product' },
@@ -9,4 +9,4 @@ export const productVersion: KindDefinition<'product_version'> = {
   keyFields: ['product', 'name'],
   refs: [{ kind: 'auth_strategy', fields: ['registration.auth_strategy'] }],
   definition: 'ProductVersion',
-};
+} satisfies KindDefinition<'product_version'>;

@@ -1,6 +1,6 @@
 import type { KindDefinition } from '../kind.js';
 
-export const product: KindDefinition<'product'> = {
+export const product = {
   kind: 'product',
   noun: 'product',
   place: { section: 'products' },
@@ -8,4 +8,4 @@ export const product: KindDefinition<'product'> = {
   ownership: 'label',
   keyFields: ['name'],
   definition: 'Product',
-};
+} satisfies KindDefinition<'product'>;

@@ -1,6 +1,6 @@
 import type { KindDefinition } from '../kind.js';
 
-export const registration: KindDefinition<'registration'> = {
+export const registration = {
   kind: 'registration',
   noun: 'registration',
   place: { parent: 'application', list: 'registrations', parentField: 'application' },
@@ -12,4 +12,4 @@ export const registration: KindDefinition<'registration'> = {
   // creation and later changes (an admin approving in the portal) are not fought over.
   unmanagedWhenAbsent: ['status'],
   definition: 'Registration',
-};
+} satisfies KindDefinition<'registration'>;
