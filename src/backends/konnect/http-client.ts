@@ -260,6 +260,18 @@ function withoutQuery(location: string): string {
   return location.replace(/[?#].*$/, '');
 }
 
+/** Socket errors as a person reads them. */
+const SOCKET_ERRORS: Record<string, string> = {
+  UND_ERR_SOCKET: 'connection closed without an answer',
+  ECONNRESET: 'connection reset',
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+
 /**
  * What went wrong when fetch threw: a timeout, or a connection that failed or dropped (fetch throws a
  * TypeError with the socket error as its cause). Undefined for anything else, which is a bug.
@@ -270,9 +282,10 @@ function noAnswerReason(error: unknown, timeoutMs: number): string | undefined {
   }
   if (error instanceof TypeError) {
     const cause = (error as { cause?: unknown }).cause;
-    const code = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown; message?: unknown }) : undefined;
-    const detail = typeof code?.code === 'string' ? code.code : typeof code?.message === 'string' ? code.message : error.message;
-    return `connection failed (${detail})`;
+    const info = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown; message?: unknown }) : {};
+    const code = typeof info.code === 'string' ? info.code : undefined;
+    const words = (code && SOCKET_ERRORS[code]) ?? (typeof info.message === 'string' ? info.message : error.message);
+    return `${words}${code ? ` (${code})` : ''}`;
   }
   return undefined;
 }
