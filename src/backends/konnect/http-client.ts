@@ -193,7 +193,7 @@ export class HttpClient {
       if (isRetriableStatus(response.status)) {
         return {
           kind: 'transient',
-          reason: describeErrorAnswer(response.status, parseJson(text), text, response.headers.get('content-type') ?? ''),
+          reason: this.#clean(describeErrorAnswer(response.status, parseJson(text), text, response.headers.get('content-type') ?? '')),
           status: response.status,
           retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), this.#now()),
         };
@@ -220,7 +220,8 @@ export class HttpClient {
       const location = response.headers.get('location');
       throw new HttpError(this.#clean(`${label}: ${status} redirect${location ? ` to ${withoutQuery(location)}` : ''}, not followed`), status);
     }
-    const body = json === NOT_JSON ? undefined : json;
+    // Kept on the error for adapters to read, so it must hold no secret either.
+    const body = json === NOT_JSON ? undefined : this.#options.redactor.redactValue(json);
     let message = `${label}: ${describeErrorAnswer(status, body, text, response.headers.get('content-type') ?? '')}`;
     if (status === 401 && this.#options.unauthorizedHint) message += ` (${this.#options.unauthorizedHint})`;
     throw new HttpError(this.#clean(message), status, asProblem(body));

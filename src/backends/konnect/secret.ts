@@ -41,4 +41,13 @@ export class Redactor {
     for (const s of this.#secrets) out = out.split(s).join(HIDDEN);
     return out;
   }
+  /** A parsed JSON value with every string redacted (an error body kept on an error object). */
+  redactValue(value: unknown): unknown {
+    if (typeof value === 'string') return this.redact(value);
+    if (Array.isArray(value)) return value.map((v) => this.redactValue(v));
+    if (typeof value === 'object' && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.redactValue(v)]));
+    }
+    return value;
+  }
 }
