@@ -2,10 +2,10 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { BackendError } from '../../src/backends/backend.js';
 import { HttpError } from '../../src/backends/konnect/http-errors.js';
-import { clientsFor, drop, json, stubServer, TOKEN } from './stub-server.js';
+import { clientsFor, drop, failure, json, stubServer, TOKEN } from './stub-server.js';
 
 async function errorOf(promise: Promise<unknown>): Promise<HttpError> {
-  const error = await promise.catch((e: unknown) => e);
+  const error = await failure(promise);
   expect(error).toBeInstanceOf(BackendError);
   return error as HttpError;
 }
@@ -129,7 +129,7 @@ describe('the token never shows', () => {
     const clients = clientsFor(stub.url);
     const messages: string[] = [];
     for (const path of ['/retry', '/text', '/drop', '/bad']) {
-      const error = await clients.admin.get(path).catch((e: unknown) => e as Error);
+      const error = await failure(clients.admin.get(path));
       messages.push((error as Error).message, inspect(error), JSON.stringify(error));
     }
     const everything = [...messages, ...clients.debugLines].join('\n');

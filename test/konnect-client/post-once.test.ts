@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError, OutcomeUnknownError, UnreachableError } from '../../src/backends/konnect/http-errors.js';
-import { clientsFor, drop, json, stubServer, type SeenRequest } from './stub-server.js';
+import { clientsFor, drop, failure, json, type SeenRequest, stubServer } from './stub-server.js';
 import type { ServerResponse } from 'node:http';
 
 interface App {
@@ -38,7 +38,7 @@ describe('a POST is never repeated blindly', () => {
     it(`postOnce after ${what}: sent once, and the error says the outcome is unknown`, async () => {
       const { stub, posts } = await applications((_n, _req, res) => fail(res));
       const clients = clientsFor(stub.url);
-      const error = await clients.admin.postOnce('/v3/portals/p/applications', { name: 'a' }).catch((e: unknown) => e);
+      const error = await failure(clients.admin.postOnce('/v3/portals/p/applications', { name: 'a' }));
       expect(error).toBeInstanceOf(OutcomeUnknownError);
       expect((error as Error).message).toMatch(/^POST \/v3\/portals\/p\/applications: .*; the object may or may not have been created$/);
       expect(posts()).toBe(1);
@@ -48,7 +48,7 @@ describe('a POST is never repeated blindly', () => {
 
   it('postOnce after a timeout: sent once', async () => {
     const { stub, posts } = await applications(() => {});
-    const error = await clientsFor(stub.url, { timeoutMs: 80 }).admin.postOnce('/v3/portals/p/applications', { name: 'a' }).catch((e: unknown) => e);
+    const error = await failure(clientsFor(stub.url, { timeoutMs: 80 }).admin.postOnce('/v3/portals/p/applications', { name: 'a' }));
     expect(error).toBeInstanceOf(OutcomeUnknownError);
     expect((error as Error).message).toContain('no answer within 80 ms');
     expect(posts()).toBe(1);
@@ -118,15 +118,15 @@ describe('a POST is never repeated blindly', () => {
     );
     const { admin } = clientsFor(stub.url);
     let looked = 0;
-    const error = await admin
-      .createIdempotently(
+    const error = await failure(
+      admin.createIdempotently(
         () => admin.postOnce<App>('/v3/portals/p/applications', { name: 'm' }),
         async () => {
           looked++;
           return undefined;
         },
-      )
-      .catch((e: unknown) => e);
+      ),
+    );
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).status).toBe(409);
     expect(looked).toBe(0);
@@ -136,12 +136,12 @@ describe('a POST is never repeated blindly', () => {
   it('createIdempotently gives up after the policy’s attempts, saying the object was not created', async () => {
     const { stub, posts } = await applications((_n, _req, res) => drop(res));
     const { admin } = clientsFor(stub.url);
-    const error = await admin
-      .createIdempotently(
+    const error = await failure(
+      admin.createIdempotently(
         () => admin.postOnce<App>('/v3/portals/p/applications', { name: 'm' }),
         async () => (await admin.listAll<App>('/v3/portals/p/applications')).find((a) => a.name === 'm'),
-      )
-      .catch((e: unknown) => e);
+      ),
+    );
     expect(error).toBeInstanceOf(UnreachableError);
     expect((error as Error).message).toBe('POST /v3/portals/p/applications: connection closed without an answer (UND_ERR_SOCKET) (after 4 attempts; the object was not created)');
     expect(posts()).toBe(4);

@@ -2,7 +2,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { HttpError, UnreachableError } from '../../src/backends/konnect/http-errors.js';
 import { backoffDelayMs, parseRetryAfter } from '../../src/backends/konnect/retry-policy.js';
-import { clientsFor, drop, FAST_RETRY, json, stubServer } from './stub-server.js';
+import { clientsFor, drop, failure, FAST_RETRY, json, stubServer } from './stub-server.js';
 
 const problem = (status: number, title: string) => ({ status, title, instance: 'kong:trace:1', detail: title });
 
@@ -63,7 +63,7 @@ describe('retries', () => {
   it('backs off exponentially up to the cap, then gives up with one line naming the attempts', async () => {
     const stub = await stubServer((_req, res) => json(res, 503, problem(503, 'Service Unavailable')));
     const clients = clientsFor(stub.url, {}, { retry: { attempts: 6, baseDelayMs: 10, maxDelayMs: 40, maxRetryAfterMs: 1000 } });
-    const error = await clients.admin.get('/v3/apis').catch((e: unknown) => e);
+    const error = await failure(clients.admin.get('/v3/apis'));
     expect(error).toBeInstanceOf(UnreachableError);
     expect((error as Error).message).toBe('GET /v3/apis: 503 Service Unavailable (after 6 attempts)');
     // random() = 1: each wait is the ceiling, doubling from 10 ms and capped at 40 ms.
@@ -90,7 +90,7 @@ describe('retries', () => {
     it(`does not retry a ${status}`, async () => {
       const stub = await stubServer((_req, res) => json(res, status, problem(status, 'No')));
       const clients = clientsFor(stub.url);
-      const error = await clients.admin.get('/v3/apis/1').catch((e: unknown) => e);
+      const error = await failure(clients.admin.get('/v3/apis/1'));
       expect(error).toBeInstanceOf(HttpError);
       expect((error as HttpError).status).toBe(status);
       expect(stub.requests).toHaveLength(1);
@@ -118,7 +118,7 @@ describe('retries', () => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.write('{"data": [');
     });
-    const error = await clientsFor(stub.url, { timeoutMs: 80 }).admin.get('/v3/apis').catch((e: unknown) => e);
+    const error = await failure(clientsFor(stub.url, { timeoutMs: 80 }).admin.get('/v3/apis'));
     expect((error as Error).message).toBe('GET /v3/apis: no answer within 80 ms (after 4 attempts)');
     expect(stub.requests).toHaveLength(4);
   });
@@ -129,7 +129,7 @@ describe('retries', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const { port } = probe.address() as AddressInfo;
     await new Promise((resolve) => probe.close(resolve));
-    const error = await clientsFor(`http://127.0.0.1:${port}`).admin.get('/v3/apis').catch((e: unknown) => e);
+    const error = await failure(clientsFor(`http://127.0.0.1:${port}`).admin.get('/v3/apis'));
     expect((error as Error).message).toBe('GET /v3/apis: connection refused (ECONNREFUSED) (after 4 attempts)');
   });
 });

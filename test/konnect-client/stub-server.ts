@@ -16,7 +16,7 @@ export interface SeenRequest {
   body: string;
 }
 
-export type Handler = (req: SeenRequest, res: ServerResponse) => void | Promise<void>;
+export type Handler = (req: SeenRequest, res: ServerResponse) => unknown;
 
 export interface Stub {
   url: string;
@@ -108,4 +108,14 @@ export function clientsFor(url: string, options: Partial<KonnectOptions> = {}, h
     ...hooks,
   });
   return Object.assign(clients, { sleeps, debugLines });
+}
+
+/** The error `promise` rejects with (the test fails if it resolves). */
+export async function failure(promise: Promise<unknown>): Promise<Error> {
+  const outcome = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof Error)) throw new Error(`expected a rejection with an Error, got ${String(outcome)}`);
+  return outcome;
 }
