@@ -33,10 +33,16 @@ describe('--parallelism', () => {
     });
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let backingOff!: () => void;
+    const inBackoff = new Promise<void>((resolve) => (backingOff = resolve));
     // The backoff of /slow waits on the gate; /fast must still go through with parallelism 1.
-    const { admin } = clientsFor(stub.url, { parallelism: 1 }, { sleep: () => gate });
+    const sleep = () => {
+      backingOff();
+      return gate;
+    };
+    const { admin } = clientsFor(stub.url, { parallelism: 1 }, { sleep });
     const slow = admin.get('/slow');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await inBackoff;
     await admin.get('/fast');
     release();
     await slow;
