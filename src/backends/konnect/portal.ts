@@ -1,0 +1,55 @@
+import { quote } from '../../diagnostics/quote.js';
+import { UserError } from '../../errors.js';
+import { HttpError } from './http-errors.js';
+import type { HttpClient } from './http-client.js';
+
+/** The fields of a v3 portal the backend reads (MAPPING 3.0). */
+export interface Portal {
+  id: string;
+  name: string;
+  canonical_domain?: string;
+  default_domain?: string;
+  auto_approve_applications?: boolean;
+  default_application_auth_strategy_id?: string | null;
+  authentication_enabled?: boolean;
+  rbac_enabled?: boolean;
+}
+
+/** Names listed in a message before `…and N more`. */
+const MAX_NAMES = 10;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The portal `ref` names (MAPPING 3.0): an id (`GET /v3/portals/{id}`), else a name
+ * (`filter[name][eq]`); with no `ref`, the organisation's only portal. Not found, or several with no
+ * `ref`, is one line listing the portals there are.
+ */
+export async function resolvePortal(admin: HttpClient, ref: string | undefined): Promise<Portal> {
+  if (ref === undefined) {
+    const all = await admin.listAll<Portal>('/v3/portals');
+    if (all.length === 1) return all[0]!;
+    if (all.length === 0) throw new UserError('the Konnect organisation has no Dev Portal (v3) in this region; create one, or check --region / --konnect-url');
+    throw new UserError(`the organisation has ${all.length} portals (${names(all)}): choose one with --portal or the config's portal`);
+  }
+  if (UUID.test(ref)) {
+    try {
+      return await admin.get<Portal>(`/v3/portals/${encodeURIComponent(ref)}`);
+    } catch (error) {
+      // A name may look like an id; look it up by name before saying it is not there.
+      if (!(error instanceof HttpError && error.status === 404)) throw error;
+    }
+  }
+  const found = await admin.listAll<Portal>('/v3/portals', { filter: { name: { eq: ref } } });
+  // Only exact matches count, in case a server treats the filter loosely.
+  const exact = found.filter((p) => p.name === ref);
+  if (exact.length === 1) return exact[0]!;
+  if (exact.length > 1) throw new UserError(`${exact.length} portals are named ${quote(ref)}: give the portal's id instead`);
+  const all = await admin.listAll<Portal>('/v3/portals');
+  const there = all.length === 0 ? 'the organisation has none in this region' : `portals: ${names(all)}`;
+  throw new UserError(`no portal with the name or id ${quote(ref)} (${there})`);
+}
+
+function names(portals: readonly Portal[]): string {
+  const shown = portals.slice(0, MAX_NAMES).map((p) => quote(p.name));
+  return portals.length > MAX_NAMES ? `${shown.join(', ')} …and ${portals.length - MAX_NAMES} more` : shown.join(', ');
+}
