@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { BackendError } from '../backends/backend.js';
 import { ConfigError, ExitCode, UserError } from '../errors.js';
 import { reportProblems } from './report-problems.js';
 import { registerApply } from './commands/apply.js';
@@ -66,6 +67,11 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     if (cause instanceof UserError) {
       io.stderr(`error: ${cause.message}\n`);
       return cause.exitCode;
+    }
+    // A portal that refused or could not be reached (outside the per-change reports of apply).
+    if (cause instanceof BackendError) {
+      io.stderr(`error: ${cause.message}\n`);
+      return ExitCode.error;
     }
     const debug = argv.includes('--debug');
     const detail = cause instanceof Error ? (debug ? (cause.stack ?? cause.message) : cause.message) : String(cause);
