@@ -6,11 +6,11 @@ const UUID = /^[0-9a-f-]{36}$/;
 describe('emulator: auth, errors, paging, portals', () => {
   it('refuses admin routes without the bearer token or with another one (401 problem+json)', async () => {
     const { emu, call } = await emulator();
-    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: TOKEN }]) {
+    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: TOKEN }] as Record<string, string>[]) {
       const res = await fetch(`${emu.adminUrl}/v3/portals`, { headers });
       expect(res.status).toBe(401);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
-      const body = await res.json();
+      const body = (await res.json()) as any;
       expect(body).toMatchObject({ status: 401, title: 'Unauthorized', detail: 'Unauthorized' });
       expect(body.instance).toMatch(/^kong:trace:\d+$/);
     }

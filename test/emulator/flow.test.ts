@@ -6,7 +6,7 @@ describe('emulator: APIs, publications, applications, registrations', () => {
     const { call, emu, portal } = await emulator();
     const noType = await fetch(`${emu.adminUrl}/v3/apis`, { method: 'POST', headers: { authorization: 'Bearer kpat_test_token' }, body: '{}' });
     expect(noType.status).toBe(415);
-    expect((await noType.json()).detail).toBe('This API only supports requests with `Content-Type: application/json`');
+    expect(((await noType.json()) as any).detail).toBe('This API only supports requests with `Content-Type: application/json`');
 
     const api = await call('POST', '/v3/apis', { name: 'billing', version: 'v1', description: 'Invoices', labels: { 'portalctl-namespace': 'payments' } });
     expect(api.status).toBe(201);
@@ -104,7 +104,7 @@ describe('emulator: APIs, publications, applications, registrations', () => {
     const { app } = await seedFlow(c);
     const bad = await fetch(`${emu.portalUrl}/api/v3/developer/authenticate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: DEV.email, password: 'wrong' }) });
     expect(bad.status).toBe(401);
-    expect((await bad.json()).title).toBe('Invalid Credentials');
+    expect(((await bad.json()) as any).title).toBe('Invalid Credentials');
     await call('POST', `${portal}/developers`, { email: 'new@example.com', full_name: 'New' });
     expect((await fetch(`${emu.portalUrl}/api/v3/developer/me`)).status).toBe(401);
 

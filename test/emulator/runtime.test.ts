@@ -13,7 +13,7 @@ describe('emulator: gateway, faults, state', () => {
     const { api, app } = await seedFlow(c);
     const reg = (await call('POST', `${portal}/applications/${app.id}/registrations`, { api_id: api.id })).body;
     const cookie = await login(emu);
-    const key = (await (await fetch(`${emu.portalUrl}/api/v3/applications/${app.id}/credentials`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"display_name":"ci"}' })).json()).credential;
+    const key = (await (await fetch(`${emu.portalUrl}/api/v3/applications/${app.id}/credentials`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"display_name":"ci"}' })).json() as any).credential;
     const gw = (path: string, headers: Record<string, string> = {}) => fetch(`${emu.gatewayUrl}${path}`, { headers }).then((r) => r.status);
 
     expect(await gw('/billing/v1/invoices')).toBe(401);
@@ -110,9 +110,9 @@ describe('emulator: gateway, faults, state', () => {
     );
     const fromLocal = await startEmulator({ port: 0, token: TOKEN, state: local });
     try {
-      const apis = await (await fetch(`${fromLocal.adminUrl}/v3/apis`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+      const apis: any = await (await fetch(`${fromLocal.adminUrl}/v3/apis`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
       expect(apis.data).toEqual([expect.objectContaining({ id: 'v1', name: 'billing', version: 'v1', description: 'Invoices', labels: { 'portalctl-namespace': 'default' } })]);
-      const pubs = await (await fetch(`${fromLocal.adminUrl}/v3/portals/${fromLocal.portalId}/api-publications`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+      const pubs: any = await (await fetch(`${fromLocal.adminUrl}/v3/portals/${fromLocal.portalId}/api-publications`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
       expect(pubs.data[0]).toMatchObject({ api_id: 'v1', auth_strategy_ids: ['s1'], auto_approve_registrations: true, visibility: 'public' });
     } finally {
       await fromLocal.stop();
