@@ -158,7 +158,7 @@ export class LocalEngine {
       return;
     }
     if (!this.has('teams', app.owner_id)) throw new BackendError(`team ${app.owner_id} does not exist`, 400);
-    if (this.get('teams', app.owner_id).can_own_applications === false) throw new BackendError(`team "${this.get('teams', app.owner_id).name}" may not own applications`, 400);
+    if (this.get('teams', app.owner_id).can_own_applications !== true) throw new BackendError(`team "${this.get('teams', app.owner_id).name}" may not own applications`, 400);
   }
 
   /** When a new credential of an application expires: its strategy's ttl after `created`. */
