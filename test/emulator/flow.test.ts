@@ -106,6 +106,12 @@ describe('emulator: APIs, publications, applications, registrations', () => {
     expect(bad.status).toBe(401);
     expect(((await bad.json()) as any).title).toBe('Invalid Credentials');
     await call('POST', `${portal}/developers`, { email: 'new@example.com', full_name: 'New' });
+    const seeded = emu.state.developerByEmail(DEV.email)!;
+    emu.state.engine.update('developers', seeded, { status: 'pending' });
+    const pending = await fetch(`${emu.portalUrl}/api/v3/developer/authenticate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: DEV.email, password: DEV.password }) });
+    expect(pending.status).toBe(401);
+    expect(((await pending.json()) as any).title).toBe('Approval Required');
+    emu.state.engine.update('developers', seeded, { status: 'approved' });
     expect((await fetch(`${emu.portalUrl}/api/v3/developer/me`)).status).toBe(401);
 
     const cookie = await login(emu);
