@@ -5,6 +5,7 @@ import { ConfigError, ExitCode, UserError } from '../errors.js';
 import { reportProblems } from './report-problems.js';
 import { registerApply } from './commands/apply.js';
 import { registerDump } from './commands/dump.js';
+import { registerEmulator } from './commands/emulator.js';
 import { registerPlan } from './commands/plan.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
@@ -40,6 +41,7 @@ function buildProgram(ctx: Context): Command {
   registerApply(program, ctx);
   registerDump(program, ctx);
   registerSchema(program, ctx);
+  registerEmulator(program, ctx);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;
 }

@@ -41,7 +41,7 @@ export function storeProblems(data: Record<string, unknown>): string[] {
   return problems;
 }
 
-const TABLE_NAMES = ['auth_strategies', 'products', 'product_versions', 'applications', 'registrations', 'credentials'] as const satisfies readonly (keyof StoreData)[];
+const TABLE_NAMES = ['auth_strategies', 'products', 'product_versions', 'applications', 'registrations', 'credentials', 'portals', 'developers', 'teams'] as const satisfies readonly (keyof StoreData)[];
 type TableName = (typeof TABLE_NAMES)[number];
 /** The tables by name; one that is not an object is left out (reported once, not per reference into it). */
 type Tables = Partial<Record<TableName, Record<string, unknown>>>;
@@ -55,6 +55,7 @@ const optional =
   (v, t) =>
     v === undefined ? undefined : check(v, t);
 const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : `must be true or false, not ${describe(v)}`);
+const list: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : `must be a list of ids, not ${describe(v)}`);
 const object: Check = (v) => (isObject(v) ? undefined : `must be an object, not ${describe(v)}`);
 const labels: Check = (v) => {
   if (!isObject(v)) return `must be an object, not ${describe(v)}`;
@@ -100,11 +101,35 @@ const FIELDS: Record<TableName, Record<string, Check>> = {
     visibility: optional(oneOf('public', 'private')),
     deprecated: optional(boolean),
     registration,
+    slug: optional(string),
     ...common,
   },
-  applications: { reference_id: string, name: string, description: optional(string), owner: nullable(object), auth_strategy_id: nullable(ref('auth_strategies')), ...common },
+  applications: {
+    reference_id: string,
+    name: string,
+    description: optional(string),
+    owner: nullable(object),
+    owner_id: optional(string),
+    auth_strategy_id: nullable(ref('auth_strategies')),
+    ...common,
+  },
   registrations: { application_id: ref('applications'), product_version_id: ref('product_versions'), status: oneOf('approved', 'pending', 'rejected', 'revoked'), ...common },
-  credentials: { application_id: ref('applications'), name: string, key_hash: optional(string), ...common },
+  credentials: { application_id: ref('applications'), name: string, key_hash: optional(string), expires_at: optional(string), ...common },
+  // The emulator's optional tables.
+  portals: {
+    name: string,
+    auto_approve_applications: boolean,
+    default_application_auth_strategy_id: nullable(ref('auth_strategies')),
+    authentication_enabled: boolean,
+  },
+  developers: {
+    portal_id: ref('portals'),
+    email: string,
+    full_name: string,
+    status: oneOf('approved', 'pending', 'revoked', 'rejected'),
+    password_hash: nullable(string),
+  },
+  teams: { portal_id: ref('portals'), name: string, description: optional(string), can_own_applications: optional(boolean), members: optional(list) },
 };
 
 /** A field's value as part of a key: a sealed value is salted, so it never equals another. */
@@ -116,6 +141,9 @@ const KEY: Record<TableName, (r: Record<string, unknown>) => string> = {
   applications: (r) => part(r.reference_id),
   registrations: (r) => `${part(r.application_id)}\n${part(r.product_version_id)}`,
   credentials: (r) => `${part(r.application_id)}\n${part(r.name)}`,
+  portals: (r) => part(r.name),
+  developers: (r) => `${part(r.portal_id)}\n${part(r.email).toLowerCase()}`,
+  teams: (r) => `${part(r.portal_id)}\n${part(r.name)}`,
 };
 const KEY_NOUN: Record<TableName, string> = {
   auth_strategies: 'name',
@@ -124,6 +152,9 @@ const KEY_NOUN: Record<TableName, string> = {
   applications: 'reference_id',
   registrations: 'application and product version',
   credentials: 'application and name',
+  portals: 'name',
+  developers: 'portal and email',
+  teams: 'portal and name',
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {

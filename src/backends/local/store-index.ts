@@ -1,9 +1,16 @@
 import type { StoreData } from './store-records.js';
 
-export type TableName = Exclude<keyof StoreData, 'format_version'>;
-export type RecordOf<T extends TableName> = StoreData[T][string];
+/** Every table, the optional ones (portals, developers, teams) as if present. */
+type Tables = Required<Omit<StoreData, 'format_version'>>;
+export type TableName = keyof Tables;
+export type RecordOf<T extends TableName> = Tables[T][string];
 
-export const TABLES = ['auth_strategies', 'products', 'product_versions', 'applications', 'registrations', 'credentials'] as const satisfies readonly TableName[];
+export const TABLES = ['auth_strategies', 'products', 'product_versions', 'applications', 'registrations', 'credentials', 'portals', 'developers', 'teams'] as const satisfies readonly TableName[];
+
+/** A table's records; an optional table that is absent is empty (and created on its first insert). */
+export function tableOf<T extends TableName>(data: StoreData, table: T): Record<string, RecordOf<T>> {
+  return ((data as Partial<Tables>)[table] ?? {}) as Record<string, RecordOf<T>>;
+}
 
 /**
  * The references between records: the child table, the parent table, and the child's parent id. A `cascade` reference is deleted with its
@@ -16,6 +23,14 @@ const RELATIONS = {
   credentialsOfApplication: { parent: 'applications', table: 'credentials', cascade: true, parentOf: (c: RecordOf<'credentials'>) => c.application_id },
   versionsOfStrategy: { parent: 'auth_strategies', table: 'product_versions', cascade: false, parentOf: (v: RecordOf<'product_versions'>) => v.registration.auth_strategy_id },
   applicationsOfStrategy: { parent: 'auth_strategies', table: 'applications', cascade: false, parentOf: (a: RecordOf<'applications'>) => a.auth_strategy_id },
+  // The emulator's tables: a portal's default strategy keeps it in use (DECISION, MAPPING UNCLEAR-6);
+  // deleting a developer deletes the applications they own (Konnect's documented cascade); a team
+  // that owns applications is in use.
+  portalsOfStrategy: { parent: 'auth_strategies', table: 'portals', cascade: false, parentOf: (p: RecordOf<'portals'>) => p.default_application_auth_strategy_id },
+  developersOfPortal: { parent: 'portals', table: 'developers', cascade: true, parentOf: (d: RecordOf<'developers'>) => d.portal_id },
+  teamsOfPortal: { parent: 'portals', table: 'teams', cascade: true, parentOf: (t: RecordOf<'teams'>) => t.portal_id },
+  applicationsOfDeveloper: { parent: 'developers', table: 'applications', cascade: true, parentOf: (a: RecordOf<'applications'>) => (a.owner?.type === 'developer' ? a.owner_id : undefined) },
+  applicationsOfTeam: { parent: 'teams', table: 'applications', cascade: false, parentOf: (a: RecordOf<'applications'>) => (a.owner?.type === 'team' ? a.owner_id : undefined) },
 } as const;
 export type Relation = keyof typeof RELATIONS;
 
@@ -30,6 +45,9 @@ const UNIQUE_KEY: { [T in TableName]: (r: RecordOf<T>) => string } = {
   applications: (r) => part(r.reference_id),
   registrations: (r) => `${r.application_id}\n${r.product_version_id}`,
   credentials: (r) => `${r.application_id}\n${part(r.name)}`,
+  portals: (r) => part(r.name),
+  developers: (r) => `${r.portal_id}\n${r.email.toLowerCase()}`,
+  teams: (r) => `${r.portal_id}\n${part(r.name)}`,
 };
 
 /**
@@ -44,14 +62,14 @@ export class StoreIndex {
 
   constructor(readonly data: StoreData) {
     for (const table of TABLES) {
-      this.ids.set(table, new Set(Object.keys(data[table])));
+      this.ids.set(table, new Set(Object.keys(tableOf(data, table))));
       const keys = new Map<string, string>();
-      for (const [id, record] of Object.entries(data[table])) keys.set(uniqueKey(table, record), id);
+      for (const [id, record] of Object.entries(tableOf(data, table))) keys.set(uniqueKey(table, record), id);
       this.byKey.set(table, keys);
     }
     for (const relation of Object.keys(RELATIONS) as Relation[]) {
       this.children.set(relation, new Map());
-      for (const [id, record] of Object.entries(data[RELATIONS[relation].table])) this.link(relation, id, record, true);
+      for (const [id, record] of Object.entries(tableOf(data, RELATIONS[relation].table))) this.link(relation, id, record, true);
     }
   }
 
@@ -93,7 +111,8 @@ export class StoreIndex {
   }
 
   insert<T extends TableName>(table: T, id: string, record: RecordOf<T>): void {
-    (this.data[table] as Record<string, RecordOf<T>>)[id] = record;
+    const records = ((this.data as Partial<Tables>)[table] ??= {} as never) as Record<string, RecordOf<T>>;
+    records[id] = record;
     this.ids.get(table)!.add(id);
     this.byKey.get(table)!.set(uniqueKey(table, record), id);
     this.relink(table, id, record, true);
@@ -101,7 +120,7 @@ export class StoreIndex {
 
   /** Changes fields of a record, its key and references included. */
   update<T extends TableName>(table: T, id: string, changes: Partial<RecordOf<T>>): void {
-    const record = this.data[table][id] as RecordOf<T>;
+    const record = tableOf(this.data, table)[id]!;
     this.unindex(table, id, record);
     Object.assign(record, changes);
     this.byKey.get(table)!.set(uniqueKey(table, record), id);
@@ -109,11 +128,12 @@ export class StoreIndex {
   }
 
   remove(table: TableName, id: string): void {
-    const record = this.data[table][id];
+    const records = tableOf(this.data, table);
+    const record = records[id];
     if (record === undefined) return;
     this.unindex(table, id, record);
     this.ids.get(table)!.delete(id);
-    delete this.data[table][id];
+    delete records[id];
   }
 
   private unindex(table: TableName, id: string, record: unknown): void {

@@ -9,12 +9,20 @@ export interface StoreData {
   applications: Record<string, StoredApplication>;
   registrations: Record<string, StoredRegistration>;
   credentials: Record<string, StoredCredential>;
+  // Optional tables, written by the emulator (absent in a state only the local backend wrote): the
+  // portal, its developers and teams. An absent `portals` is one fresh portal `default` (see portal.ts).
+  portals?: Record<string, StoredPortal>;
+  developers?: Record<string, StoredDeveloper>;
+  teams?: Record<string, StoredTeam>;
 }
 
 type Labels = Record<string, string>;
 interface Stored {
   labels?: Labels;
   protected: boolean;
+  /** Stamped by an engine opened with `stamp` (the emulator); absent in records the local backend wrote. */
+  created_at?: string;
+  updated_at?: string;
 }
 export interface StoredAuthStrategy extends Stored {
   name: string;
@@ -37,12 +45,20 @@ export interface StoredProductVersion extends Stored {
   visibility: NonNullable<ProductVersion['visibility']>;
   deprecated: boolean;
   registration: { enabled: boolean; auth_strategy_id: string | null; auto_approve: boolean };
+  /**
+   * As a v3 API: `labels` (from Stored) are the API's own labels (when absent, its product's stand in),
+   * `slug` is unique, defaulting to slugify(name + version). The publication is publish_status +
+   * visibility + registration.
+   */
+  slug?: string;
 }
 export interface StoredApplication extends Stored {
   reference_id: string;
   name: string;
   description: string;
   owner: { type: ApplicationOwner['type']; name: string } | null;
+  /** The owner's id (a developer or team record) when the emulator knows it; `owner.name` stays its email or team name. */
+  owner_id?: string;
   auth_strategy_id: string | null;
   labels: Labels;
 }
@@ -57,4 +73,35 @@ export interface StoredCredential extends Stored {
   /** sha256 of the key, as Konnect keeps it: the key itself is never stored. */
   key_hash: string;
   created_at: string;
+  /** From the application's strategy `ttl`, when it has one. */
+  expires_at?: string;
+}
+export interface StoredPortal {
+  name: string;
+  display_name?: string;
+  auto_approve_applications: boolean;
+  default_application_auth_strategy_id: string | null;
+  authentication_enabled: boolean;
+  created_at?: string;
+  updated_at?: string;
+}
+export interface StoredDeveloper {
+  portal_id: string;
+  email: string;
+  full_name: string;
+  status: 'approved' | 'pending' | 'revoked' | 'rejected';
+  /** `scrypt:<salt>:<hash>` (base64url), or null for a developer who cannot log in. */
+  password_hash: string | null;
+  created_at?: string;
+  updated_at?: string;
+}
+export interface StoredTeam {
+  portal_id: string;
+  name: string;
+  description?: string;
+  can_own_applications?: boolean;
+  /** Developer ids. */
+  members?: string[];
+  created_at?: string;
+  updated_at?: string;
 }

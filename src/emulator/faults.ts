@@ -1,0 +1,44 @@
+/**
+ * Injected faults (MAPPING 6.3 #26): with probability `rate` a request fails, as one of four kinds
+ * picked evenly, from a seeded generator (the same seed, the same sequence of outcomes).
+ * DECISIONS: 429 (with `Retry-After`) and 503 answer before the request is handled, as a rate
+ * limiter or a load balancer would, so nothing changed; 500 and a reset connection happen after it
+ * was handled half of the time, so a client sees a write that landed but whose answer was lost.
+ */
+export type Fault = { kind: '429' | '503' | '500' | 'reset'; after: boolean };
+
+export class Faults {
+  private readonly next: () => number;
+
+  constructor(
+    private readonly rate: number,
+    seed: number,
+  ) {
+    this.next = mulberry32(seed);
+  }
+
+  /** The fault of the next request, if it gets one. */
+  draw(): Fault | undefined {
+    if (this.rate <= 0) return undefined;
+    const hit = this.next() < this.rate;
+    const pick = this.next();
+    const after = this.next() < 0.5;
+    if (!hit) return undefined;
+    if (pick < 0.25) return { kind: '429', after: false };
+    if (pick < 0.5) return { kind: '503', after: false };
+    if (pick < 0.75) return { kind: '500', after };
+    return { kind: 'reset', after };
+  }
+}
+
+/** A small, fast, seeded generator of numbers in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

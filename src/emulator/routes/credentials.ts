@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import type { StoredCredential } from '../../backends/local/store-records.js';
+import { noContent, notFound, ok } from '../http.js';
+import { page } from '../listing.js';
+import { engineCall } from '../state.js';
+import { checkBody } from '../validate.js';
+import { applicationOf, ownApplication } from './applications.js';
+import { checkPortal, type Route } from './route.js';
+
+/**
+ * Credentials (6.1 #30 admin list, #35–36 client create and delete; 6.3 #25): the key is returned
+ * once, in the create answer; the store keeps its hash. At most 20 per application (the engine's
+ * 403). DECISIONS: display names are unique per application (the store's key; Konnect does not
+ * say), an omitted one is generated; `status` is `expired` once `expires_at` has passed.
+ */
+function render(id: string, c: StoredCredential) {
+  const expired = c.expires_at !== undefined && Date.parse(c.expires_at) <= Date.now();
+  return { type: 'api_key', id, display_name: c.name, status: expired ? 'expired' : 'active', expires_at: c.expires_at ?? null, created_at: c.created_at };
+}
+
+export const credentialRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/v3/portals/{portalId}/applications/{applicationId}/credentials',
+    auth: 'admin',
+    handle: (ctx, state) => {
+      checkPortal(ctx, state);
+      const [applicationId] = applicationOf(ctx, state);
+      const mine = state.engine.list('credentials').filter(([, c]) => c.application_id === applicationId);
+      return ok(page(ctx, mine, {}, () => () => null, ([id, c]) => render(id, c)));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/v3/applications/{applicationId}/credentials',
+    auth: 'session',
+    handle: (ctx, state) => {
+      const [applicationId] = ownApplication(ctx, state);
+      const body = checkBody<{ display_name?: string }>(ctx.body, { display_name: { type: 'string', maxLength: 255 } });
+      const name = body.display_name ?? `key-${randomBytes(4).toString('hex')}`;
+      const { id, secret } = engineCall(() => state.engine.create('credentials', { application_id: applicationId, name, protected: false }), 'display_name');
+      return ok({ ...render(id, state.engine.get('credentials', id)), credential: secret }, 201);
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v3/applications/{applicationId}/credentials/{credentialId}',
+    auth: 'session',
+    handle: (ctx, state) => {
+      const [applicationId] = ownApplication(ctx, state);
+      const id = ctx.params.credentialId!;
+      if (!state.engine.has('credentials', id) || state.engine.get('credentials', id).application_id !== applicationId) throw notFound();
+      engineCall(() => state.engine.delete('credentials', id));
+      return noContent();
+    },
+  },
+];

@@ -1,0 +1,109 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { ApiError, isJson, readBody, sendProblem, sendReply, unauthorized, type Ctx, type Reply } from './http.js';
+import type { Faults } from './faults.js';
+import type { Route } from './routes/route.js';
+import type { EmulatorState } from './state.js';
+
+export interface ServerOptions {
+  token: string;
+  latencyMs: number;
+  faults: Faults;
+  /** Seconds in the Retry-After header of an injected 429. */
+  retryAfterSeconds: number;
+}
+
+interface CompiledRoute extends Route {
+  pattern: RegExp;
+  names: string[];
+}
+
+/** The cookie of a developer session (dev-portal `portalAccessToken`). */
+export const SESSION_COOKIE = 'portalaccesstoken';
+
+/**
+ * The admin and portal API on one port (their prefixes differ: /v2, /v3 and /api/v3): a route
+ * table, the bearer token on admin routes, the session cookie on client routes, problem+json for
+ * every error, injected latency and faults.
+ */
+export function createApiServer(state: EmulatorState, routes: readonly Route[], options: ServerOptions): Server {
+  const table = routes.map(compile);
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((cause: unknown) => {
+      if (cause instanceof ApiError) return sendProblem(res, cause);
+      // A bug of the emulator: a 500 that says so, without a stack trace on the wire.
+      sendProblem(res, new ApiError(500, 'Internal Server Error', `emulator error: ${cause instanceof Error ? cause.message : String(cause)}`));
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (options.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+    const fault = options.faults.draw();
+    if (fault && !fault.after) return inject(fault.kind, req, res);
+    const reply = await route(req);
+    if (reply.status < 300 && req.method !== 'GET') state.changed();
+    if (fault) return inject(fault.kind, req, res);
+    sendReply(res, reply);
+  }
+
+  async function route(req: IncomingMessage): Promise<Reply> {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const method = req.method ?? 'GET';
+    let params: Record<string, string> | undefined;
+    const found = table.find((r) => r.method === method && (params = match(r, url.pathname)) !== undefined);
+    if (found === undefined || params === undefined) throw new ApiError(404, 'Not Found', 'Not Found');
+    const ctx: Ctx = { req, method, path: url.pathname, query: url.searchParams, params, body: undefined };
+    if (found.auth === 'admin') checkToken(req, options.token);
+    if (found.auth === 'session') {
+      ctx.developerId = state.sessionDeveloper(cookie(req, SESSION_COOKIE));
+      if (ctx.developerId === undefined) throw unauthorized();
+    }
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+      if (found.jsonOnly && !isJson(req)) throw new ApiError(415, 'Unsupported Media Type', 'This API only supports requests with `Content-Type: application/json`');
+      ctx.body = await readBody(req);
+    } else {
+      req.resume();
+    }
+    return found.handle(ctx, state);
+  }
+
+  function inject(kind: string, req: IncomingMessage, res: ServerResponse): void {
+    req.resume();
+    if (kind === 'reset') {
+      req.socket.resetAndDestroy?.() ?? req.socket.destroy();
+      return;
+    }
+    if (kind === '429') return sendProblem(res, new ApiError(429, 'Too Many Requests', 'Too Many Requests', undefined, { 'retry-after': String(options.retryAfterSeconds) }));
+    if (kind === '503') return sendProblem(res, new ApiError(503, 'Service Unavailable', 'Service Unavailable'));
+    sendProblem(res, new ApiError(500, 'Internal Server Error', 'Internal Server Error'));
+  }
+
+  return server;
+}
+
+/** 401 without `Authorization: Bearer <token>` or with another token (compared in constant time). */
+function checkToken(req: IncomingMessage, token: string): void {
+  const given = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+  const [a, b] = [Buffer.from(given ?? ''), Buffer.from(token)];
+  if (given === undefined || a.length !== b.length || !timingSafeEqual(a, b)) throw unauthorized();
+}
+
+export function cookie(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+function compile(route: Route): CompiledRoute {
+  const names: string[] = [];
+  const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'));
+  return { ...route, pattern: new RegExp(`^${source}/?$`), names };
+}
+
+function match(route: CompiledRoute, path: string): Record<string, string> | undefined {
+  const found = route.pattern.exec(path);
+  if (found === null) return undefined;
+  return Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(found[i + 1]!)]));
+}
