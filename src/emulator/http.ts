@@ -55,11 +55,15 @@ export const noContent = (): Reply => ({ status: 204 });
 
 let traces = 0;
 
-/** Writes a problem+json answer; every one carries its own `kong:trace:<n>`. */
-export function sendProblem(res: ServerResponse, error: ApiError): void {
+/** A problem+json answer; every one carries its own `kong:trace:<n>`. */
+export function problemReply(error: ApiError): Reply {
   const body: Record<string, unknown> = { status: error.status, title: error.title, instance: `kong:trace:${++traces}`, detail: error.detail };
   if (error.status === 400) body.invalid_parameters = error.invalidParameters?.length ? error.invalidParameters : [{ field: 'body', rule: 'invalid', reason: error.detail, source: 'body' }];
-  send(res, error.status, body, { 'content-type': 'application/problem+json', ...error.headers });
+  return { status: error.status, body, headers: { 'content-type': 'application/problem+json', ...error.headers } };
+}
+
+export function sendProblem(res: ServerResponse, error: ApiError): void {
+  sendReply(res, problemReply(error));
 }
 
 export function sendReply(res: ServerResponse, reply: Reply): void {

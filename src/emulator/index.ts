@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UserError } from '../errors.js';
+import type { ExchangeListener } from './exchanges.js';
 import { Faults } from './faults.js';
 import { createGateway } from './gateway.js';
 import { apiRoutes } from './routes/apis.js';
@@ -32,6 +33,8 @@ export interface EmulatorOptions {
   seed?: number;
   /** Seconds in the Retry-After of an injected 429 (default 1). */
   retryAfterSeconds?: number;
+  /** Told every exchange of the admin and portal API (the contract test's recorder); see also observeExchanges. */
+  onExchange?: ExchangeListener;
 }
 
 export interface RunningEmulator {
@@ -68,7 +71,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = new Faults(failRate, options.seed ?? 1);
   const servers: Server[] = [];
   try {
-    const api = createApiServer(state, ROUTES, { token, latencyMs: options.latencyMs ?? 0, faults, retryAfterSeconds: options.retryAfterSeconds ?? 1 });
+    const api = createApiServer(state, ROUTES, { token, latencyMs: options.latencyMs ?? 0, faults, retryAfterSeconds: options.retryAfterSeconds ?? 1, ...(options.onExchange && { onExchange: options.onExchange }) });
     servers.push(api);
     const adminUrl = await listen(api, options.port ?? 0);
     let gatewayUrl: string | undefined;
@@ -113,3 +116,4 @@ function close(server: Server): Promise<void> {
 }
 
 export type { SeedDeveloper };
+export { observeExchanges, type Exchange, type ExchangeListener } from './exchanges.js';

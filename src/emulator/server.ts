@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import { ApiError, isJson, readBody, sendProblem, sendReply, unauthorized, type Ctx, type Reply } from './http.js';
+import { emitExchange, type Exchange, type ExchangeListener } from './exchanges.js';
+import { ApiError, isJson, problemReply, readBody, sendReply, unauthorized, type Ctx, type Reply } from './http.js';
 import type { Faults } from './faults.js';
 import type { Route } from './routes/route.js';
 import type { EmulatorState } from './state.js';
@@ -11,6 +12,8 @@ export interface ServerOptions {
   faults: Faults;
   /** Seconds in the Retry-After header of an injected 429. */
   retryAfterSeconds: number;
+  /** Told every exchange (besides the listeners of observeExchanges). */
+  onExchange?: ExchangeListener;
 }
 
 interface CompiledRoute extends Route {
@@ -29,24 +32,30 @@ export const SESSION_COOKIE = 'portalaccesstoken';
 export function createApiServer(state: EmulatorState, routes: readonly Route[], options: ServerOptions): Server {
   const table = routes.map(compile);
   const server = createServer((req, res) => {
-    void handle(req, res).catch((cause: unknown) => {
-      if (cause instanceof ApiError) return sendProblem(res, cause);
+    // The request's body, once read: kept for the exchange record.
+    const read: { body?: unknown } = {};
+    const answer = (reply: Reply, injected = false) => {
+      sendReply(res, reply);
+      emitExchange(exchangeOf(req, read, reply, injected), options.onExchange);
+    };
+    void handle(req, read, answer).catch((cause: unknown) => {
+      if (cause instanceof ApiError) return answer(problemReply(cause));
       // A bug of the emulator: a 500 that says so, without a stack trace on the wire.
-      sendProblem(res, new ApiError(500, 'Internal Server Error', `emulator error: ${cause instanceof Error ? cause.message : String(cause)}`));
+      answer(problemReply(new ApiError(500, 'Internal Server Error', `emulator error: ${cause instanceof Error ? cause.message : String(cause)}`)));
     });
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, read: { body?: unknown }, answer: (reply: Reply, injected?: boolean) => void): Promise<void> {
     if (options.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     const fault = options.faults.draw();
-    if (fault && !fault.after) return inject(fault.kind, req, res);
-    const reply = await route(req);
+    if (fault && !fault.after) return inject(fault.kind, req, answer);
+    const reply = await route(req, read);
     if (reply.status < 300 && req.method !== 'GET') state.changed();
-    if (fault) return inject(fault.kind, req, res);
-    sendReply(res, reply);
+    if (fault) return inject(fault.kind, req, answer);
+    answer(reply);
   }
 
-  async function route(req: IncomingMessage): Promise<Reply> {
+  async function route(req: IncomingMessage, read: { body?: unknown }): Promise<Reply> {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const method = req.method ?? 'GET';
     let params: Record<string, string> | undefined;
@@ -60,25 +69,41 @@ export function createApiServer(state: EmulatorState, routes: readonly Route[], 
     }
     if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
       if (found.jsonOnly && !isJson(req)) throw new ApiError(415, 'Unsupported Media Type', 'This API only supports requests with `Content-Type: application/json`');
-      ctx.body = await readBody(req);
+      ctx.body = read.body = await readBody(req);
     } else {
       req.resume();
     }
     return found.handle(ctx, state);
   }
 
-  function inject(kind: string, req: IncomingMessage, res: ServerResponse): void {
+  function inject(kind: string, req: IncomingMessage, answer: (reply: Reply, injected: boolean) => void): void {
     req.resume();
     if (kind === 'reset') {
       req.socket.resetAndDestroy?.() ?? req.socket.destroy();
       return;
     }
-    if (kind === '429') return sendProblem(res, new ApiError(429, 'Too Many Requests', 'Too Many Requests', undefined, { 'retry-after': String(options.retryAfterSeconds) }));
-    if (kind === '503') return sendProblem(res, new ApiError(503, 'Service Unavailable', 'Service Unavailable'));
-    sendProblem(res, new ApiError(500, 'Internal Server Error', 'Internal Server Error'));
+    if (kind === '429') return answer(problemReply(new ApiError(429, 'Too Many Requests', 'Too Many Requests', undefined, { 'retry-after': String(options.retryAfterSeconds) })), true);
+    if (kind === '503') return answer(problemReply(new ApiError(503, 'Service Unavailable', 'Service Unavailable')), true);
+    answer(problemReply(new ApiError(500, 'Internal Server Error', 'Internal Server Error')), true);
   }
 
   return server;
+}
+
+function exchangeOf(req: IncomingMessage, read: { body?: unknown }, reply: Reply, injected: boolean): Exchange {
+  const url = new URL(req.url ?? '/', 'http://emulator');
+  return {
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: [...url.searchParams],
+    ...(req.headers['content-type'] !== undefined && { requestContentType: req.headers['content-type'] }),
+    hasBearer: /^Bearer\s+\S/i.test(req.headers.authorization ?? ''),
+    hasSessionCookie: cookie(req, SESSION_COOKIE) !== undefined,
+    ...(read.body !== undefined && { requestBody: read.body }),
+    status: reply.status,
+    ...(reply.body !== undefined && { responseContentType: reply.headers?.['content-type'] ?? 'application/json', responseBody: reply.body }),
+    ...(injected && { injected }),
+  };
 }
 
 /** 401 without `Authorization: Bearer <token>` or with another token (compared in constant time). */
