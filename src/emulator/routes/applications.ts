@@ -19,16 +19,20 @@ export const REFERENCE_LABEL = 'portalctl-reference-id';
 export function renderApplication(state: EmulatorState, id: string, a: StoredApplication) {
   const registrations = state.engine.list('registrations').filter(([, r]) => r.application_id === id).length;
   const owner = ownerOf(state, a);
+  const strategy = a.auth_strategy_id && state.engine.has('auth_strategies', a.auth_strategy_id) ? strategySummary(state, a.auth_strategy_id) : undefined;
   return {
     id,
     ...stamps(a),
     name: a.name,
     description: a.description === '' ? null : a.description,
-    ...(a.auth_strategy_id && state.engine.has('auth_strategies', a.auth_strategy_id) && { auth_strategy: strategySummary(state, a.auth_strategy_id) }),
+    ...(strategy && { auth_strategy: strategy }),
     portal: { id: state.portalId },
     registration_count: registrations,
     labels: a.labels ?? {},
     ...(owner && { owner }),
+    // An OIDC application is a ClientCredentialsApplication, which requires these three. DECISION:
+    // the store keeps no client id, so the application's id stands in for it; no DCR provider.
+    ...(strategy?.credential_type === 'client_credentials' && { client_id: id, dcr_provider: null, granted_scopes: null }),
   };
 }
 
