@@ -8,8 +8,8 @@ import { deref, toJsonSchema, type Direction } from './openapi-schema.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
-/** `../shared/konnect-api` beside the repository root (where CI puts Konnect's specs). */
-export const SPECS_DIR = fileURLToPath(new URL('../../../shared/konnect-api/', import.meta.url));
+/** `../shared/konnect-api` beside the repository root (where CI puts Konnect's specs); KONNECT_API_SPECS overrides it. */
+export const SPECS_DIR = process.env.KONNECT_API_SPECS ?? fileURLToPath(new URL('../../../shared/konnect-api/', import.meta.url));
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const;
 
