@@ -93,15 +93,16 @@ describe('emulator: gateway, faults, state', () => {
     expect(JSON.stringify(saved)).not.toContain(DEV.password);
 
     // A state the local backend wrote (no portal table): a fresh `default` portal is added, the records are served.
+    const [S1, P1, V1] = ['5a1e0000-0000-4000-8000-000000000001', '5a1e0000-0000-4000-8000-000000000002', '5a1e0000-0000-4000-8000-000000000003'];
     const local = join(dir, 'local.json');
     await writeFile(
       local,
       JSON.stringify({
         format_version: 1,
-        auth_strategies: { s1: { name: 'k', display_name: 'k', type: 'key_auth', config: { key_names: ['apikey'] }, labels: {}, protected: false } },
-        products: { p1: { name: 'billing', description: 'Invoices', labels: { 'portalctl-namespace': 'default' }, protected: false } },
+        auth_strategies: { [S1]: { name: 'k', display_name: 'k', type: 'key_auth', config: { key_names: ['apikey'] }, labels: {}, protected: false } },
+        products: { [P1]: { name: 'billing', description: 'Invoices', labels: { 'portalctl-namespace': 'default' }, protected: false } },
         product_versions: {
-          v1: { product_id: 'p1', name: 'v1', description: '', publish_status: 'published', visibility: 'public', deprecated: false, registration: { enabled: true, auth_strategy_id: 's1', auto_approve: true }, protected: false },
+          [V1]: { product_id: P1, name: 'v1', description: '', publish_status: 'published', visibility: 'public', deprecated: false, registration: { enabled: true, auth_strategy_id: S1, auto_approve: true }, protected: false },
         },
         applications: {},
         registrations: {},
@@ -111,9 +112,9 @@ describe('emulator: gateway, faults, state', () => {
     const fromLocal = await startEmulator({ port: 0, token: TOKEN, state: local });
     try {
       const apis: any = await (await fetch(`${fromLocal.adminUrl}/v3/apis`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
-      expect(apis.data).toEqual([expect.objectContaining({ id: 'v1', name: 'billing', version: 'v1', description: 'Invoices', labels: { 'portalctl-namespace': 'default' } })]);
+      expect(apis.data).toEqual([expect.objectContaining({ id: V1, name: 'billing', version: 'v1', description: 'Invoices', labels: { 'portalctl-namespace': 'default' } })]);
       const pubs: any = await (await fetch(`${fromLocal.adminUrl}/v3/portals/${fromLocal.portalId}/api-publications`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
-      expect(pubs.data[0]).toMatchObject({ api_id: 'v1', auth_strategy_ids: ['s1'], auto_approve_registrations: true, visibility: 'public' });
+      expect(pubs.data[0]).toMatchObject({ api_id: V1, auth_strategy_ids: [S1], auto_approve_registrations: true, visibility: 'public' });
     } finally {
       await fromLocal.stop();
     }
