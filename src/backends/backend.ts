@@ -52,8 +52,11 @@ export interface Backend {
   /** The state file or portal, for plans and messages. */
   readonly target: string;
   readonly capabilities: Capabilities;
-  /** The whole live state, each resource with its id, owner and protection. */
-  read(): Promise<State>;
+  /**
+   * The whole live state, each resource with its id, owner and protection. `partial`: a plan's read,
+   * which may leave out what `readFor` adds once the config is known.
+   */
+  read(options?: { partial?: boolean }): Promise<State>;
   /**
    * Runs the writes of one apply under the backend's lock. What landed is kept even when `run`
    * throws, so the report of an interrupted apply is true and a rerun converges.

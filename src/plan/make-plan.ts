@@ -19,7 +19,7 @@ export interface PlanInputs {
  * ConfigError; the warnings come back with the plan, for the caller to show.
  */
 export async function makePlan(paths: readonly string[], backend: Backend, inputs: PlanInputs): Promise<{ plan: Plan; warnings: Problem[] }> {
-  const live = await backend.read();
+  const live = await backend.read({ partial: true });
   const { desired, problems } = await loadDesired(paths, { env: inputs.env, outside: live, ...(inputs.namespace !== undefined && { namespace: inputs.namespace }) });
   if (!desired) throw new ConfigError(problems);
   const scoped = backend.readFor ? await backend.readFor(live, desired) : live;

@@ -46,10 +46,10 @@ export class KonnectBackend implements Backend {
     return `${this.#connection.adminUrl}${this.#connection.portal ? ` portal ${this.#connection.portal}` : ''}`;
   }
 
-  /** Reads everything but credentials of applications the config does not list credentials for (readFor adds those). */
-  async read(): Promise<State> {
+  /** Reads everything; a plan's read (`partial`) leaves credentials to readFor, which knows which are worth reading. */
+  async read(options: { partial?: boolean } = {}): Promise<State> {
     const ctx = await this.#context();
-    ctx.credentialScope = new Set();
+    ctx.credentialScope = options.partial === true ? new Set() : 'all';
     const state = await readLive(v3Adapters(ctx), this.capabilities);
     this.#last = { ctx, state };
     return state;
@@ -96,9 +96,14 @@ export class KonnectBackend implements Backend {
     return { requests: this.#clients.counters.requests, retried: this.#clients.counters.retried };
   }
 
+  /** The writes start from the read made inside the transaction (the plan's), or from a fresh one. */
   async transaction<T>(run: (tx: Transaction) => Promise<T>): Promise<T> {
-    const tx = new KonnectTransaction(this);
-    return run(tx);
+    this.#last = undefined;
+    try {
+      return await run(new KonnectTransaction(this));
+    } finally {
+      this.#last = undefined;
+    }
   }
 
   /** The state and context the writes start from: the last read, or a fresh read of everything. */
