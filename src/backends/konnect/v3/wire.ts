@@ -6,8 +6,14 @@ export interface StrategyItem {
   id: string;
   name: string;
   display_name: string;
-  strategy_type: 'key_auth' | 'openid_connect';
-  configs: { 'key-auth'?: { key_names?: string[]; ttl?: { value: number; unit: 'days' | 'weeks' | 'years' } | null }; 'openid-connect'?: Record<string, unknown> };
+  strategy_type: "key_auth" | "openid_connect";
+  configs: {
+    "key-auth"?: {
+      key_names?: string[];
+      ttl?: { value: number; unit: "days" | "weeks" | "years" } | null;
+    };
+    "openid-connect"?: Record<string, unknown>;
+  };
   dcr_provider?: unknown;
   labels?: Labels;
 }
@@ -22,9 +28,9 @@ export interface ApiItem {
 
 export interface PublicationItem {
   api_id: string;
-  entity_type?: 'api' | 'api_package';
+  entity_type?: "api" | "api_package";
   auto_approve_registrations?: boolean;
-  visibility?: 'public' | 'private';
+  visibility?: "public" | "private";
   auth_strategy_ids?: string[] | null;
 }
 
@@ -33,19 +39,24 @@ export interface AppItem {
   name: string;
   description?: string | null;
   auth_strategy?: { id: string };
-  owner?: { type: 'developer' | 'team'; id: string };
+  owner?: { type: "developer" | "team"; id: string };
   labels?: Labels;
 }
 
 export interface RegistrationItem {
   id: string;
-  status: 'approved' | 'pending' | 'rejected' | 'revoked';
-  api: { id: string; name?: string; version?: string | null; entity_type?: string };
+  status: "approved" | "pending" | "rejected" | "revoked";
+  api: {
+    id: string;
+    name?: string;
+    version?: string | null;
+    entity_type?: string;
+  };
   application: { id: string };
 }
 
 export interface CredentialItem {
-  type: 'api_key' | 'client_secret';
+  type: "api_key" | "client_secret";
   id: string;
   display_name?: string;
   credential?: string;
