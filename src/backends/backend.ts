@@ -1,6 +1,6 @@
 import type { Kind } from '../model/kind.js';
 import type { AnyResource } from '../model/resource.js';
-import type { State } from '../model/state.js';
+import type { DesiredState, State } from '../model/state.js';
 import type { Plan } from '../types/plan.js';
 
 /** Label key that marks an object as owned by a portalctl namespace. */
@@ -36,6 +36,14 @@ export interface Capabilities {
   immutable?: { readonly [K in Kind]?: readonly FieldPath[] };
   /** Fields the backend cannot hold at all: a config that sets one cannot be applied there. */
   unsupported?: { readonly [K in Kind]?: readonly FieldPath[] };
+  /** Fields the backend fills in itself when the config leaves them out (an owner, a default strategy): absent means not managed. */
+  chosenWhenAbsent?: { readonly [K in Kind]?: readonly FieldPath[] };
+}
+
+/** Requests a backend made over the network in this run, and how many of them repeated an earlier one. */
+export interface RequestCounts {
+  requests: number;
+  retried: number;
 }
 
 /** A portal portalctl can read and write: the embedded local store, or Konnect over HTTP. */
@@ -44,13 +52,25 @@ export interface Backend {
   /** The state file or portal, for plans and messages. */
   readonly target: string;
   readonly capabilities: Capabilities;
-  /** The whole live state, each resource with its id, owner and protection. */
-  read(): Promise<State>;
+  /**
+   * The whole live state, each resource with its id, owner and protection. `partial`: a plan's read,
+   * which may leave out what `readFor` adds once the config is known.
+   */
+  read(options?: { partial?: boolean }): Promise<State>;
   /**
    * Runs the writes of one apply under the backend's lock. What landed is kept even when `run`
    * throws, so the report of an interrupted apply is true and a rerun converges.
    */
   transaction<T>(run: (tx: Transaction) => Promise<T>): Promise<T>;
+  /**
+   * The live state `read` gave, completed with what only the config says is worth reading (Konnect:
+   * the credentials of the applications whose config lists them). Later writes use this state.
+   */
+  readFor?(live: State, desired: DesiredState): Promise<State>;
+  /** Why this plan cannot be applied on this backend (a developer session it needs), if it cannot. */
+  unmet?(plan: Plan): string | undefined;
+  /** Network requests so far (remote backends). */
+  requestCounts?(): RequestCounts;
 }
 
 /** A write the backend refused (a conflict, a rule of the portal): reported per change, not fatal to the run. */

@@ -11,6 +11,8 @@ export function unheldFields(resource: AnyResource, capabilities: Capabilities |
   const paths = capabilities?.unsupported?.[resource.kind] ?? [];
   const spec = SPECS[resource.kind] as KindSpec<Kind>;
   return paths.filter((path) => {
+    // `protected` is the resource's, not an attribute: only `true` needs a place to be kept.
+    if (path === 'protected') return resource.protected;
     const value = valueAt(resource.attrs, path);
     if (value === undefined) return false;
     const fallback = valueAt(spec.withDefaults(without(resource.attrs, path) as AttrsByKind[Kind]), path);
@@ -20,7 +22,7 @@ export function unheldFields(resource: AnyResource, capabilities: Capabilities |
 
 /** Live attributes with the fields the backend cannot hold read as their defaults, so that they never show as drift. */
 export function withUnheldDefaults<K extends Kind>(kind: K, attrs: AttrsByKind[K], capabilities: Capabilities | undefined): AttrsByKind[K] {
-  const paths = capabilities?.unsupported?.[kind] ?? [];
+  const paths = (capabilities?.unsupported?.[kind] ?? []).filter((path) => path !== 'protected');
   if (paths.length === 0) return attrs;
   const filled = (SPECS[kind] as KindSpec<Kind>).withDefaults(attrs as AttrsByKind[Kind]);
   let out = attrs as Record<string, unknown>;

@@ -1,23 +1,48 @@
 import { Option, type Command } from 'commander';
 import type { Backend } from '../backends/backend.js';
 import { BACKEND_NAMES, openBackend as open, type BackendName } from '../backends/registry.js';
+import type { Io } from './io.js';
 
 export interface BackendOptions {
   backend: BackendName;
   state: string;
   namespace?: string;
+  konnectUrl?: string;
+  region?: string;
+  portal?: string;
+  portalUrl?: string;
+  parallelism?: string;
+  /** Set before the action runs: the command's config paths, and the program's --debug. */
+  configPaths?: string[];
+  debug?: boolean;
 }
 
 /** The options every command that talks to a portal shares. */
 export function addBackendOptions(command: Command): Command {
   return command
     .addOption(
-      new Option('--backend <type>', 'where the portal lives; local: the embedded portal, kept in the --state file').choices(BACKEND_NAMES).default('local'),
+      new Option('--backend <type>', 'where the portal lives; local: the embedded portal, kept in the --state file; konnect: Kong Konnect (Dev Portal v3)')
+        .choices(BACKEND_NAMES)
+        .default('local'),
     )
     .option('--state <file>', 'local backend: the state file (created on first apply)', '.portalctl/state.json')
-    .option('--namespace <name>', "ownership label; overrides the config's namespace");
+    .option('--namespace <name>', "ownership label; overrides the config's namespace")
+    .option('--konnect-url <url>', 'konnect: the admin API base URL (default: from --region)')
+    .option('--region <region>', 'konnect: us (default), eu, au, me, in or sg')
+    .option('--portal <name|id>', "konnect: the portal (default: the config's portal, else the organisation's only one)")
+    .option('--portal-url <url>', "konnect: the portal's own URL, for the developer session (default: https://<its canonical domain>)")
+    .option('--parallelism <n>', 'konnect: requests in flight at most (default 10)')
+    .hook('preAction', (_self, action) => {
+      action.setOptionValue('configPaths', action.args);
+      action.setOptionValue('debug', action.optsWithGlobals<{ debug?: boolean }>().debug === true);
+    });
 }
 
-export function openBackend(options: BackendOptions): Backend {
-  return open(options.backend, options);
+/** The backend the options name. `io` gives the konnect backend its environment and --debug lines. */
+export function openBackend(options: BackendOptions, io?: Io): Backend {
+  return open(options.backend, {
+    ...options,
+    ...(io && { env: io.env }),
+    ...(io && options.debug && { hooks: { debug: (line: string) => io.stderr(`debug: ${line}\n`) } }),
+  });
 }

@@ -77,7 +77,7 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
           continue;
         }
       }
-      const diff = fieldDiff(want, have);
+      const diff = fieldDiff(want, have, options.capabilities);
       if (diff.length === 0 && !adopt) {
         unchanged++;
         continue;
@@ -231,6 +231,6 @@ export function liveFingerprint(r: AnyResource): string {
 }
 
 /** Field-level differences of a desired resource from its live twin, secrets redacted. */
-function fieldDiff(want: AnyResource, have: AnyResource): FieldDiff[] {
-  return fieldDiffs(want, have, SPECS[want.kind].unmanagedWhenAbsent);
+function fieldDiff(want: AnyResource, have: AnyResource, capabilities: Capabilities | undefined): FieldDiff[] {
+  return fieldDiffs(want, have, [...(SPECS[want.kind].unmanagedWhenAbsent ?? []), ...(capabilities?.chosenWhenAbsent?.[want.kind] ?? [])]);
 }

@@ -19,9 +19,14 @@ export interface PlanInputs {
  * ConfigError; the warnings come back with the plan, for the caller to show.
  */
 export async function makePlan(paths: readonly string[], backend: Backend, inputs: PlanInputs): Promise<{ plan: Plan; warnings: Problem[] }> {
-  const live = await backend.read();
+  const live = await backend.read({ partial: true });
   const { desired, problems } = await loadDesired(paths, { env: inputs.env, outside: live, ...(inputs.namespace !== undefined && { namespace: inputs.namespace }) });
   if (!desired) throw new ConfigError(problems);
-  const plan = diffStates(desired, live, { backend: { type: backend.type, target: backend.target }, adopt: inputs.adopt === true, capabilities: backend.capabilities });
+  const scoped = backend.readFor ? await backend.readFor(live, desired) : live;
+  const plan = diffStates(desired, scoped, { backend: { type: backend.type, target: backend.target }, adopt: inputs.adopt === true, capabilities: backend.capabilities });
+  const unmet = backend.unmet?.(plan);
+  if (unmet !== undefined) plan.warnings.push(`this plan cannot be applied: ${unmet}`);
+  const counts = backend.requestCounts?.();
+  if (counts !== undefined) plan.metadata = { requests: counts.requests, retried: counts.retried };
   return { plan, warnings: problems };
 }

@@ -62,6 +62,19 @@ export interface Plan {
    * Things the plan leaves alone and why (objects not owned by this namespace, protected objects).
    */
   warnings: string[];
+  /**
+   * How the plan was made, for a remote backend: the requests made to read the portal, and how many repeated an earlier one (retries).
+   */
+  metadata?: {
+    /**
+     * Requests sent, retries included.
+     */
+    requests: number;
+    /**
+     * Of those, the ones that repeated an earlier attempt.
+     */
+    retried: number;
+  };
 }
 /**
  * One object to create, update, replace or delete.

@@ -1,10 +1,19 @@
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { Backend } from '../../src/backends/backend.js';
 import { BACKENDS, type BackendName } from '../../src/backends/registry.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { tempDir } from '../helpers/cli.js';
 
 /** Opens a fresh, empty portal of one backend. */
 export type OpenEmpty = () => Promise<Backend>;
+
+const TOKEN = 'kpat_contract';
+const DEVELOPER = { email: 'dev@example.com', password: 'pw-contract' };
+const emulators: RunningEmulator[] = [];
+afterAll(async () => {
+  await Promise.all(emulators.splice(0).map((e) => e.stop()));
+});
 
 /**
  * Every backend the contract suite runs against, by registry name: a backend in the registry without
@@ -12,4 +21,14 @@ export type OpenEmpty = () => Promise<Backend>;
  */
 export const UNDER_TEST: { [B in BackendName]: OpenEmpty } = {
   local: async () => BACKENDS.local({ state: join(await tempDir(), 'state.json') }),
+  konnect: async () => {
+    const emu = await startEmulator({ port: 0, token: TOKEN, developers: [DEVELOPER] });
+    emulators.push(emu);
+    return BACKENDS.konnect({
+      state: '',
+      konnectUrl: emu.adminUrl,
+      portalUrl: emu.portalUrl,
+      env: { KONNECT_TOKEN: TOKEN, KONNECT_PORTAL_EMAIL: DEVELOPER.email, KONNECT_PORTAL_PASSWORD: DEVELOPER.password },
+    });
+  },
 };

@@ -55,7 +55,7 @@ export function registerApply(program: Command, ctx: Context): void {
       const maxDeletes = options.maxDeletes === undefined ? undefined : wholeNumber('--max-deletes', options.maxDeletes);
       const concurrency = Math.max(1, wholeNumber('--concurrency', options.concurrency));
       checkInputs(paths, options);
-      const backend = openBackend(options);
+      const backend = openBackend(options, ctx.io);
       const saved = options.plan === undefined ? undefined : await readSavedPlan(options.plan);
       if (saved) checkPlanTarget(saved, options.plan!, backend);
       const keyFile = options.credentialsOut;
@@ -84,6 +84,8 @@ export function registerApply(program: Command, ctx: Context): void {
 
           checkDeleteLimit(plan, maxDeletes);
           checkSecretsHaveAHome(plan, { credentialsFile: keyFile !== undefined, terminal: io.stdoutIsTTY });
+          const unmet = backend.unmet?.(plan);
+          if (unmet !== undefined) throw new UserError(`this plan cannot be applied: ${unmet} (nothing applied)`, ExitCode.refused);
           const unset = unresolvedVariables(plan, io.env);
           if (unset.length > 0) throw new UserError(`the plan reads environment variables that are not set: ${unset.join(', ')} (nothing applied)`);
           await stopIfAsked(io.stop);
@@ -123,6 +125,12 @@ export function registerApply(program: Command, ctx: Context): void {
         }
         if (keyFile !== undefined) await forgetDeletedKeys(keyFile, outcomes, new Set(secrets.map(([address]) => address)));
         if (outcomes.length > 0) io.stdout(appliedSummary(outcomes).join('\n') + '\n');
+        const requests = backend.requestCounts?.();
+        if (requests !== undefined) {
+          const line = `${requests.requests} ${requests.requests === 1 ? 'request' : 'requests'} to ${backend.type}, ${requests.retried} retried\n`;
+          io.stdout(line);
+          if (options.debug) io.stderr(`debug: ${line}`);
+        }
 
         const counts = incompleteCounts(outcomes, total);
         const stopped = stopCause(io.stop);

@@ -29,7 +29,7 @@ export function registerDump(program: Command, ctx: Context): void {
     .action(async (options: DumpOptions) => {
       const problem = options.namespace === undefined ? undefined : namespaceFlagProblem(options.namespace);
       if (problem !== undefined) throw new UserError(problem);
-      const live = await openBackend(options).read();
+      const live = await openBackend(options, ctx.io).read();
       const namespace = options.namespace ?? commonOwner(live) ?? 'default';
       const slice = sliceByOwner(live, namespace, options.ownedOnly !== true);
       const { config, envNames } = stateToConfig(slice.state, namespace);

@@ -32,7 +32,7 @@ export function registerPlan(program: Command, ctx: Context): void {
     .action(async (paths: string[], options: PlanOptions) => {
       const problem = options.namespace === undefined ? undefined : namespaceFlagProblem(options.namespace);
       if (problem !== undefined) throw new UserError(problem);
-      const backend = openBackend(options);
+      const backend = openBackend(options, ctx.io);
       const { plan, warnings } = await makePlan(paths, backend, { env: ctx.io.env, ...(options.namespace !== undefined && { namespace: options.namespace }), adopt: options.adopt === true });
       reportProblems(ctx.io, warnings);
       if (options.format === 'json') ctx.io.stdout(renderPlanJson(plan));

@@ -1,0 +1,199 @@
+import type { DesiredState, State } from "../../model/state.js";
+import { childListKey, manages } from "../../model/scope.js";
+import { UserError } from "../../errors.js";
+import { configPortal } from "./v3/config-portal.js";
+import type { Plan } from "../../types/plan.js";
+import { AdaptedTransaction } from "../adapted-transaction.js";
+import type {
+  Backend,
+  CreateResult,
+  RequestCounts,
+  Transaction,
+  WriteContext,
+} from "../backend.js";
+import { readLive } from "../live.js";
+import type { AnyResource } from "../../model/resource.js";
+import {
+  connectionFromOptions,
+  type KonnectConnection,
+  type KonnectOptions,
+} from "./connection.js";
+import {
+  openKonnectClients,
+  type KonnectClientHooks,
+  type KonnectClients,
+} from "./konnect-clients.js";
+import { resolvePortal, type Portal } from "./portal.js";
+import { V3_CAPABILITIES } from "./v3/capabilities.js";
+import { V3Context } from "./v3/context.js";
+import { v3Adapters } from "./v3/index.js";
+
+/** What a read leaves for the writes after it: its context (lists, labels, ids) and the state it read. */
+interface Reading {
+  ctx: V3Context;
+  state: State;
+}
+
+/**
+ * Konnect's current Dev Portal (v3) over HTTP (MAPPING 3): one adapter per kind over one context.
+ * The portal is resolved on the first read (--portal, else the config's `portal`, else the only one).
+ * A plan's read is kept for the apply that follows it, so an apply reads the portal once.
+ */
+export class KonnectBackend implements Backend {
+  readonly type = "konnect" as const;
+  readonly capabilities = V3_CAPABILITIES;
+  readonly #connection: KonnectConnection;
+  readonly #clients: KonnectClients;
+  #portal?: Promise<Portal>;
+  #last?: Reading;
+
+  readonly #configPaths: readonly string[];
+
+  /** `configPaths`: the config of the run, whose `portal` is used when --portal is not given. */
+  constructor(
+    options: KonnectOptions,
+    env: NodeJS.ProcessEnv = process.env,
+    hooks: KonnectClientHooks = {},
+    configPaths: readonly string[] = [],
+  ) {
+    this.#connection = connectionFromOptions(options, env);
+    this.#configPaths = configPaths;
+    this.#clients = openKonnectClients(this.#connection, hooks);
+  }
+
+  get target(): string {
+    return `${this.#connection.adminUrl}${this.#connection.portal ? ` portal ${this.#connection.portal}` : ""}`;
+  }
+
+  /** Reads everything; a plan's read (`partial`) leaves credentials to readFor, which knows which are worth reading. */
+  async read(options: { partial?: boolean } = {}): Promise<State> {
+    const ctx = await this.#context();
+    ctx.credentialScope = options.partial === true ? new Set() : "all";
+    const state = await readLive(v3Adapters(ctx), this.capabilities);
+    this.#last = { ctx, state };
+    return state;
+  }
+
+  /**
+   * Adds the credentials of the applications whose config lists credentials, and of owned
+   * applications the run would delete (MAPPING 3.6 step 7): one list request each.
+   */
+  async readFor(live: State, desired: DesiredState): Promise<State> {
+    const last = this.#last;
+    if (last === undefined || last.state !== live) return live;
+    const portal = last.ctx.portal;
+    if (
+      desired.portal !== undefined &&
+      desired.portal !== portal.name &&
+      desired.portal !== portal.id
+    ) {
+      throw new UserError(
+        `the config's portal "${desired.portal}" is not the portal read (${portal.name}, from --portal): give one of them only`,
+      );
+    }
+    const scope = new Set<string>();
+    for (const app of live.ofKind("application")) {
+      const listed = desired.lists.has(childListKey(app.address, "credential"));
+      const goes =
+        !desired.state.has(app.address) &&
+        app.live?.owner === desired.namespace &&
+        manages(desired, app);
+      if (listed || goes) scope.add(app.live!.id);
+    }
+    if (scope.size === 0) return live;
+    last.ctx.credentialScope = scope;
+    const state = await readLive(v3Adapters(last.ctx), this.capabilities);
+    this.#last = { ctx: last.ctx, state };
+    return state;
+  }
+
+  unmet(plan: Plan): string | undefined {
+    const needs = plan.changes.filter(
+      (c) =>
+        (c.kind === "credential" && c.action !== "update") ||
+        (c.kind === "application" &&
+          c.action === "update" &&
+          c.diff.some((d) => d.path === "name" || d.path === "description")),
+    );
+    if (needs.length === 0) return undefined;
+    const ctx = this.#last?.ctx;
+    const missing = ctx?.sessionMissing();
+    if (missing === undefined) return undefined;
+    return `${needs.length === 1 ? `${needs[0]!.address} needs` : `${needs.length} changes (${needs[0]!.address}, …) need`} a developer session: ${missing}`;
+  }
+
+  requestCounts(): RequestCounts {
+    return {
+      requests: this.#clients.counters.requests,
+      retried: this.#clients.counters.retried,
+    };
+  }
+
+  /** The writes start from the read made inside the transaction (the plan's), or from a fresh one. */
+  async transaction<T>(run: (tx: Transaction) => Promise<T>): Promise<T> {
+    this.#last = undefined;
+    try {
+      return await run(new KonnectTransaction(this));
+    } finally {
+      this.#last = undefined;
+    }
+  }
+
+  /** The state and context the writes start from: the last read, or a fresh read of everything. */
+  async opening(): Promise<Reading> {
+    if (this.#last !== undefined) return this.#last;
+    const ctx = await this.#context();
+    ctx.credentialScope = "all";
+    const state = await readLive(v3Adapters(ctx), this.capabilities);
+    return (this.#last = { ctx, state });
+  }
+
+  async #context(): Promise<V3Context> {
+    this.#portal ??= (async () =>
+      resolvePortal(
+        this.#clients.admin,
+        this.#connection.portal ?? (await configPortal(this.#configPaths)),
+      ))();
+    this.#portal.catch(() => (this.#portal = undefined));
+    const portal = await this.#portal;
+    let session: ReturnType<KonnectClients["developerSession"]> | undefined;
+    return new V3Context(
+      this.#clients.admin,
+      portal,
+      this.#clients.counters,
+      () => (session ??= this.#clients.developerSession(portal)),
+    );
+  }
+}
+
+/** The writes of one apply: opened on the first write, from the plan's read (or a fresh one). */
+class KonnectTransaction implements Transaction {
+  #opened?: Promise<AdaptedTransaction>;
+
+  constructor(private readonly backend: KonnectBackend) {}
+
+  async create(
+    resource: AnyResource,
+    ctx: WriteContext,
+  ): Promise<CreateResult> {
+    return (await this.#open()).create(resource, ctx);
+  }
+
+  async update(resource: AnyResource, ctx: WriteContext): Promise<void> {
+    return (await this.#open()).update(resource, ctx);
+  }
+
+  async delete(addr: string): Promise<void> {
+    return (await this.#open()).delete(addr);
+  }
+
+  #open(): Promise<AdaptedTransaction> {
+    this.#opened ??= this.backend
+      .opening()
+      .then(
+        ({ ctx, state }) =>
+          new AdaptedTransaction(v3Adapters(ctx), state, { seal: false }),
+      );
+    return this.#opened;
+  }
+}

@@ -1,0 +1,23 @@
+import type { Capabilities } from "../../backend.js";
+
+/**
+ * What Konnect v3 cannot do (MAPPING 5). Cannot hold: a version's description (M1: the API's
+ * description is the product's), `deprecated` (M3), protection of registrations and credentials
+ * (M14: no labels there). Cannot change in place: an application's auth strategy (M10) and labels
+ * (M9), a strategy's type. Chosen by Konnect when the config leaves it out: an application's owner
+ * (the session developer) and auth strategy (the portal's default).
+ */
+export const V3_CAPABILITIES: Capabilities = {
+  unsupported: {
+    product_version: ["description", "deprecated"],
+    registration: ["protected"],
+    credential: ["protected"],
+  },
+  immutable: {
+    auth_strategy: ["type"],
+    application: ["auth_strategy", "labels"],
+  },
+  chosenWhenAbsent: {
+    application: ["owner", "auth_strategy"],
+  },
+};

@@ -1,0 +1,73 @@
+/** The fields of Konnect's v3 answers the adapters read (MAPPING 2, 3.1–3.5). */
+
+export type Labels = Record<string, string>;
+
+export interface StrategyItem {
+  id: string;
+  name: string;
+  display_name: string;
+  strategy_type: "key_auth" | "openid_connect";
+  configs: {
+    "key-auth"?: {
+      key_names?: string[];
+      ttl?: { value: number; unit: "days" | "weeks" | "years" } | null;
+    };
+    "openid-connect"?: Record<string, unknown>;
+  };
+  dcr_provider?: unknown;
+  labels?: Labels;
+}
+
+export interface ApiItem {
+  id: string;
+  name: string;
+  version: string | null;
+  description?: string | null;
+  labels?: Labels;
+}
+
+export interface PublicationItem {
+  api_id: string;
+  entity_type?: "api" | "api_package";
+  auto_approve_registrations?: boolean;
+  visibility?: "public" | "private";
+  auth_strategy_ids?: string[] | null;
+}
+
+export interface AppItem {
+  id: string;
+  name: string;
+  description?: string | null;
+  auth_strategy?: { id: string };
+  owner?: { type: "developer" | "team"; id: string };
+  labels?: Labels;
+}
+
+export interface RegistrationItem {
+  id: string;
+  status: "approved" | "pending" | "rejected" | "revoked";
+  api: {
+    id: string;
+    name?: string;
+    version?: string | null;
+    entity_type?: string;
+  };
+  application: { id: string };
+}
+
+export interface CredentialItem {
+  type: "api_key" | "client_secret";
+  id: string;
+  display_name?: string;
+  credential?: string;
+}
+
+export interface DeveloperItem {
+  id: string;
+  email: string;
+}
+
+export interface TeamItem {
+  id: string;
+  name: string;
+}
