@@ -104,6 +104,22 @@ describe('dump: one namespace', () => {
     expect(owned.stderr).toContain('note: left out 1 object without an owner label (--owned-only)\n');
   });
 
+  it('--all dumps every namespace, with a note naming the owner of each object that is not the dumped namespace', async () => {
+    const { state } = await sharedPortal(true);
+    const d = await cli(['dump', '--state', state, '--namespace', 'team-a', '--all', '--format', 'json']);
+    expect(d.code).toBe(0);
+    expect(names(JSON.parse(d.stdout)).sort()).toEqual(['a-app', 'a-keys', 'b-app', 'b-keys', 'b-other', 'identity', 'old-app', 'payments']);
+    expect(d.stderr.split('\n').filter(Boolean).sort()).toEqual([
+      'note: application.b-app is owned by namespace "team-b"',
+      'note: application.b-other is owned by namespace "team-b"',
+      'note: application.old-app has no owner label (plan and apply with --adopt to take it over)',
+      'note: auth_strategy.b-keys is owned by namespace "team-b"',
+      'note: product.identity is owned by namespace "team-b"',
+    ]);
+    const both = await cli(['dump', '--state', state, '--all', '--owned-only']);
+    expect(both.stderr).toBe('error: --all and --owned-only contradict each other: choose one\n');
+  });
+
   it('an invalid --namespace is one error line', async () => {
     const { state } = await sharedPortal();
     const d = await cli(['dump', '--state', state, '--namespace', 'Not Valid']);

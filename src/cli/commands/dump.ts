@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { namespaceFlagProblem } from '../../config/namespace-flag.js';
+import { quote } from '../../diagnostics/quote.js';
+import { SPECS } from '../../model/kinds/index.js';
 import { configText, type DumpFormat } from '../../dump/serialize.js';
 import { UserError } from '../../errors.js';
 import { stateToConfig } from '../../dump/to-config.js';
@@ -13,6 +15,7 @@ interface DumpOptions extends BackendOptions {
   out?: string;
   format: DumpFormat;
   ownedOnly?: boolean;
+  all?: boolean;
 }
 
 export function registerDump(program: Command, ctx: Context): void {
@@ -20,6 +23,7 @@ export function registerDump(program: Command, ctx: Context): void {
     .option('--out <dir>', 'write <dir>/portal.yaml (or .json) instead of printing')
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option('--owned-only', 'leave out objects that carry no owner label (included by default, to be adopted)')
+    .option('--all', "dump every object, whatever namespace owns it, with a note naming each object's owner")
     .addHelpText(
       'after',
       '\nOne namespace is dumped: --namespace, else the one that owns most objects. Objects of other namespaces are left out' +
@@ -31,9 +35,19 @@ export function registerDump(program: Command, ctx: Context): void {
       if (problem !== undefined) throw new UserError(problem);
       const live = await openBackend(options, ctx.io).read();
       const namespace = options.namespace ?? commonOwner(live) ?? 'default';
-      const slice = sliceByOwner(live, namespace, options.ownedOnly !== true);
+      if (options.all && options.ownedOnly) throw new UserError('--all and --owned-only contradict each other: choose one');
+      const slice = options.all ? { state: live, otherNamespaces: new Map<string, number>(), unowned: 0 } : sliceByOwner(live, namespace, options.ownedOnly !== true);
       const { config, envNames } = stateToConfig(slice.state, namespace);
 
+      if (options.all) {
+        // Everything, whoever owns it: say so per object, since planning it as one namespace would not touch the others'.
+        for (const r of live.all()) {
+          if (SPECS[r.kind].ownership !== 'label') continue; // children go with their parent
+          const owner = r.live?.owner;
+          if (owner === namespace) continue;
+          ctx.io.stderr(`note: ${r.address} ${owner === undefined ? 'has no owner label (plan and apply with --adopt to take it over)' : `is owned by namespace ${quote(owner)}`}\n`);
+        }
+      }
       if (slice.otherNamespaces.size > 0) {
         const others = [...slice.otherNamespaces].sort(([a], [b]) => (a < b ? -1 : 1));
         const total = others.reduce((sum, [, n]) => sum + n, 0);
