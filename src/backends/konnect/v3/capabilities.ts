@@ -7,9 +7,10 @@ import type { Capabilities } from "../../backend.js";
  * (M9), a strategy's type. Chosen by Konnect when the config leaves it out: an application's owner
  * (the session developer) and auth strategy (the portal's default).
  * A second create under a held key: a version's API is refused (name + version are unique, UNCLEAR-7),
- * a registration finds the one there (409, then re-list), a product is its versions' name; Konnect
- * keeps no strategy name (UNCLEAR-2), application reference (a label) or credential name (M19)
- * unique, and the adapters create a second one: only the plan prevents it.
+ * a registration finds the one there (409, then re-list), a product is its versions' name. Konnect
+ * documents no uniqueness of a strategy's name (UNCLEAR-2), an application's reference (a label, M8)
+ * or a credential's name (M19), and the adapters do not look before they create: only the plan
+ * prevents a second one.
  */
 export const V3_CAPABILITIES: Capabilities = {
   unsupported: {
