@@ -38,6 +38,13 @@ export interface Capabilities {
   unsupported?: { readonly [K in Kind]?: readonly FieldPath[] };
   /** Fields the backend fills in itself when the config leaves them out (an owner, a default strategy): absent means not managed. */
   chosenWhenAbsent?: { readonly [K in Kind]?: readonly FieldPath[] };
+  /**
+   * What a second create under a key the backend already holds does, per kind: `refused`, a 409 that
+   * changes nothing; `found`, the object that holds the key is taken and no second one is made.
+   * Absent: the backend may keep two objects under one key (read manages the first), so only the
+   * plan, which creates what the live state lacks, prevents a duplicate.
+   */
+  secondCreate?: { readonly [K in Kind]?: 'refused' | 'found' };
 }
 
 /** Requests a backend made over the network in this run, and how many of them repeated an earlier one. */

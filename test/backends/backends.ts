@@ -10,6 +10,8 @@ export type OpenEmpty = () => Promise<Backend>;
 
 const TOKEN = 'kpat_contract';
 const DEVELOPER = { email: 'dev@example.com', password: 'pw-contract' };
+/** An application owner every backend under test knows: the developer a Konnect emulator starts with. */
+export const KNOWN_OWNER = { type: 'developer', name: DEVELOPER.email } as const;
 const emulators: RunningEmulator[] = [];
 afterAll(async () => {
   await Promise.all(emulators.splice(0).map((e) => e.stop()));

@@ -13,6 +13,12 @@ export interface Allowance {
 
 export const ALLOWED: readonly Allowance[] = [
   {
+    operation: 'application-auth-strategies/v2 create-app-auth-strategy',
+    where: /^response 409$/,
+    rule: /^status not documented/,
+    why: 'DECISION (UNCLEAR-2: Konnect documents no uniqueness of strategy names): the emulator keeps the local engine\'s unique names, because its --state is a local state, whose store check refuses two strategies under one name; it answers the second with a 409 ConflictError. The Konnect backend does not rely on it (capabilities.secondCreate has no auth_strategy): the plan is what prevents a duplicate',
+  },
+  {
     operation: 'api-builder/v3 create-api',
     where: /^response 409$/,
     rule: /^status not documented/,

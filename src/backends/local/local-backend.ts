@@ -12,8 +12,18 @@ import { loadStore, saveStore, type StoreData } from './store.js';
 
 export { hashKey } from './engine.js';
 
-/** The engine refuses a strategy type change: plan it as a replace. */
-const CAPABILITIES: Capabilities = { immutable: { auth_strategy: ['type'] } };
+/** The engine refuses a strategy type change (plan it as a replace), and keeps every key unique. */
+const CAPABILITIES: Capabilities = {
+  immutable: { auth_strategy: ['type'] },
+  secondCreate: {
+    auth_strategy: 'refused',
+    product: 'refused',
+    product_version: 'refused',
+    application: 'refused',
+    registration: 'refused',
+    credential: 'refused',
+  },
+};
 
 /**
  * The embedded portal: a JSON file (store.ts: load, check, atomic save; lock.ts) holding records
