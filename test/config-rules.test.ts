@@ -1,16 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, ROOT, STACK_TRACE, tempDir } from './helpers/cli.js';
-
-/** Writes files into a fresh directory and validates it. */
-async function validate(files: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
-  const dir = await tempDir();
-  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
-  const result = await cli(['validate', dir], env);
-  expect(result.stderr).not.toMatch(STACK_TRACE);
-  return { ...result, dir, at: (name: string, line: number, col: number) => `${join(dir, name)}:${line}:${col}` };
-}
+import { ROOT } from './helpers/cli.js';
+import { validate } from './helpers/validate.js';
 
 const PRODUCTS = `auth_strategies: [{ name: ka, type: key_auth }]
 products:

@@ -1,20 +1,10 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../src/diagnostics/problems.js';
 import { FROM_ENVIRONMENT, quote } from '../src/diagnostics/quote.js';
-import { cli, STACK_TRACE, tempDir } from './helpers/cli.js';
+import { validate } from './helpers/validate.js';
 
 const FORGE = 'x\nportal.yaml:1:1: error: forged line\r\u001b[31mred';
 
-/** Writes files into a fresh directory and validates it. */
-async function validate(files: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
-  const dir = await tempDir();
-  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
-  const result = await cli(['validate', dir], env);
-  expect(result.stderr).not.toMatch(STACK_TRACE);
-  return { ...result, dir, at: (name: string, line: number, col: number) => `${join(dir, name)}:${line}:${col}` };
-}
 
 /** No raw control character (other than the newline that ends each line) reaches the output. */
 function expectNoControlCharacters(text: string) {
