@@ -1,32 +1,18 @@
-import type { DesiredState, State } from "../../model/state.js";
-import { childListKey, manages } from "../../model/scope.js";
-import { UserError } from "../../errors.js";
-import { configPortal } from "./v3/config-portal.js";
-import type { Plan } from "../../types/plan.js";
-import { AdaptedTransaction } from "../adapted-transaction.js";
-import type {
-  Backend,
-  CreateResult,
-  RequestCounts,
-  Transaction,
-  WriteContext,
-} from "../backend.js";
-import { readLive } from "../live.js";
-import type { AnyResource } from "../../model/resource.js";
-import {
-  connectionFromOptions,
-  type KonnectConnection,
-  type KonnectOptions,
-} from "./connection.js";
-import {
-  openKonnectClients,
-  type KonnectClientHooks,
-  type KonnectClients,
-} from "./konnect-clients.js";
-import { resolvePortal, type Portal } from "./portal.js";
-import { V3_CAPABILITIES } from "./v3/capabilities.js";
-import { V3Context } from "./v3/context.js";
-import { v3Adapters } from "./v3/index.js";
+import type { DesiredState, State } from '../../model/state.js';
+import { childListKey, manages } from '../../model/scope.js';
+import { UserError } from '../../errors.js';
+import { configPortal } from './v3/config-portal.js';
+import type { Plan } from '../../types/plan.js';
+import { AdaptedTransaction } from '../adapted-transaction.js';
+import type { Backend, CreateResult, RequestCounts, Transaction, WriteContext } from '../backend.js';
+import { readLive } from '../live.js';
+import type { AnyResource } from '../../model/resource.js';
+import { connectionFromOptions, type KonnectConnection, type KonnectOptions } from './connection.js';
+import { openKonnectClients, type KonnectClientHooks, type KonnectClients } from './konnect-clients.js';
+import { resolvePortal, type Portal } from './portal.js';
+import { V3_CAPABILITIES } from './v3/capabilities.js';
+import { V3Context } from './v3/context.js';
+import { v3Adapters } from './v3/index.js';
 
 /** What a read leaves for the writes after it: its context (lists, labels, ids) and the state it read. */
 interface Reading {
@@ -40,7 +26,7 @@ interface Reading {
  * A plan's read is kept for the apply that follows it, so an apply reads the portal once.
  */
 export class KonnectBackend implements Backend {
-  readonly type = "konnect" as const;
+  readonly type = 'konnect' as const;
   readonly capabilities = V3_CAPABILITIES;
   readonly #connection: KonnectConnection;
   readonly #clients: KonnectClients;
@@ -50,25 +36,20 @@ export class KonnectBackend implements Backend {
   readonly #configPaths: readonly string[];
 
   /** `configPaths`: the config of the run, whose `portal` is used when --portal is not given. */
-  constructor(
-    options: KonnectOptions,
-    env: NodeJS.ProcessEnv = process.env,
-    hooks: KonnectClientHooks = {},
-    configPaths: readonly string[] = [],
-  ) {
+  constructor(options: KonnectOptions, env: NodeJS.ProcessEnv = process.env, hooks: KonnectClientHooks = {}, configPaths: readonly string[] = []) {
     this.#connection = connectionFromOptions(options, env);
     this.#configPaths = configPaths;
     this.#clients = openKonnectClients(this.#connection, hooks);
   }
 
   get target(): string {
-    return `${this.#connection.adminUrl}${this.#connection.portal ? ` portal ${this.#connection.portal}` : ""}`;
+    return `${this.#connection.adminUrl}${this.#connection.portal ? ` portal ${this.#connection.portal}` : ''}`;
   }
 
   /** Reads everything; a plan's read (`partial`) leaves credentials to readFor, which knows which are worth reading. */
   async read(options: { partial?: boolean } = {}): Promise<State> {
     const ctx = await this.#context();
-    ctx.credentialScope = options.partial === true ? new Set() : "all";
+    ctx.credentialScope = options.partial === true ? new Set() : 'all';
     const state = await readLive(v3Adapters(ctx), this.capabilities);
     this.#last = { ctx, state };
     return state;
@@ -82,22 +63,13 @@ export class KonnectBackend implements Backend {
     const last = this.#last;
     if (last === undefined || last.state !== live) return live;
     const portal = last.ctx.portal;
-    if (
-      desired.portal !== undefined &&
-      desired.portal !== portal.name &&
-      desired.portal !== portal.id
-    ) {
-      throw new UserError(
-        `the config's portal "${desired.portal}" is not the portal read (${portal.name}, from --portal): give one of them only`,
-      );
+    if (desired.portal !== undefined && desired.portal !== portal.name && desired.portal !== portal.id) {
+      throw new UserError(`the config's portal "${desired.portal}" is not the portal read (${portal.name}, from --portal): give one of them only`);
     }
     const scope = new Set<string>();
-    for (const app of live.ofKind("application")) {
-      const listed = desired.lists.has(childListKey(app.address, "credential"));
-      const goes =
-        !desired.state.has(app.address) &&
-        app.live?.owner === desired.namespace &&
-        manages(desired, app);
+    for (const app of live.ofKind('application')) {
+      const listed = desired.lists.has(childListKey(app.address, 'credential'));
+      const goes = !desired.state.has(app.address) && app.live?.owner === desired.namespace && manages(desired, app);
       if (listed || goes) scope.add(app.live!.id);
     }
     if (scope.size === 0) return live;
@@ -110,10 +82,8 @@ export class KonnectBackend implements Backend {
   unmet(plan: Plan): string | undefined {
     const needs = plan.changes.filter(
       (c) =>
-        (c.kind === "credential" && c.action !== "update") ||
-        (c.kind === "application" &&
-          c.action === "update" &&
-          c.diff.some((d) => d.path === "name" || d.path === "description")),
+        (c.kind === 'credential' && c.action !== 'update') ||
+        (c.kind === 'application' && c.action === 'update' && c.diff.some((d) => d.path === 'name' || d.path === 'description')),
     );
     if (needs.length === 0) return undefined;
     const ctx = this.#last?.ctx;
@@ -143,26 +113,17 @@ export class KonnectBackend implements Backend {
   async opening(): Promise<Reading> {
     if (this.#last !== undefined) return this.#last;
     const ctx = await this.#context();
-    ctx.credentialScope = "all";
+    ctx.credentialScope = 'all';
     const state = await readLive(v3Adapters(ctx), this.capabilities);
     return (this.#last = { ctx, state });
   }
 
   async #context(): Promise<V3Context> {
-    this.#portal ??= (async () =>
-      resolvePortal(
-        this.#clients.admin,
-        this.#connection.portal ?? (await configPortal(this.#configPaths)),
-      ))();
+    this.#portal ??= (async () => resolvePortal(this.#clients.admin, this.#connection.portal ?? (await configPortal(this.#configPaths))))();
     this.#portal.catch(() => (this.#portal = undefined));
     const portal = await this.#portal;
-    let session: ReturnType<KonnectClients["developerSession"]> | undefined;
-    return new V3Context(
-      this.#clients.admin,
-      portal,
-      this.#clients.counters,
-      () => (session ??= this.#clients.developerSession(portal)),
-    );
+    let session: ReturnType<KonnectClients['developerSession']> | undefined;
+    return new V3Context(this.#clients.admin, portal, this.#clients.counters, () => (session ??= this.#clients.developerSession(portal)));
   }
 }
 
@@ -172,10 +133,7 @@ class KonnectTransaction implements Transaction {
 
   constructor(private readonly backend: KonnectBackend) {}
 
-  async create(
-    resource: AnyResource,
-    ctx: WriteContext,
-  ): Promise<CreateResult> {
+  async create(resource: AnyResource, ctx: WriteContext): Promise<CreateResult> {
     return (await this.#open()).create(resource, ctx);
   }
 
@@ -188,12 +146,7 @@ class KonnectTransaction implements Transaction {
   }
 
   #open(): Promise<AdaptedTransaction> {
-    this.#opened ??= this.backend
-      .opening()
-      .then(
-        ({ ctx, state }) =>
-          new AdaptedTransaction(v3Adapters(ctx), state, { seal: false }),
-      );
+    this.#opened ??= this.backend.opening().then(({ ctx, state }) => new AdaptedTransaction(v3Adapters(ctx), state, { seal: false }));
     return this.#opened;
   }
 }

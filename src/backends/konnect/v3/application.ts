@@ -1,16 +1,7 @@
-import { BackendError } from "../../backend.js";
-import type { Adapters, IdAttrs, LiveObject, Write } from "../../adapter.js";
-import {
-  deleted,
-  repeatOn500,
-  unknownOn500,
-  PROTECTED_LABEL,
-  REFERENCE_LABEL,
-  userLabels,
-  withProtection,
-  type V3Context,
-} from "./context.js";
-import type { AppItem } from "./wire.js";
+import { BackendError } from '../../backend.js';
+import type { Adapters, IdAttrs, LiveObject, Write } from '../../adapter.js';
+import { deleted, repeatOn500, unknownOn500, PROTECTED_LABEL, REFERENCE_LABEL, userLabels, withProtection, type V3Context } from './context.js';
+import type { AppItem } from './wire.js';
 
 /**
  * Applications ↔ portal-management v3 (MAPPING 3.2): the reference ID is the label
@@ -20,31 +11,22 @@ import type { AppItem } from "./wire.js";
  * change through the developer session's PATCH (M9). Applications without the reference label are
  * not portalctl's to manage: left out.
  */
-export function applications(ctx: V3Context): Adapters["application"] {
+export function applications(ctx: V3Context): Adapters['application'] {
   return {
     list: async () => {
-      const [apps, developers, teams] = await Promise.all([
-        ctx.applications(),
-        ctx.developers(),
-        ctx.teams(),
-      ]);
+      const [apps, developers, teams] = await Promise.all([ctx.applications(), ctx.developers(), ctx.teams()]);
       const emails = new Map(developers.map((d) => [d.id, d.email]));
       const teamNames = new Map(teams.map((t) => [t.id, t.name]));
-      const out: LiveObject<"application">[] = [];
+      const out: LiveObject<'application'>[] = [];
       for (const a of apps) {
         const reference = a.labels?.[REFERENCE_LABEL];
         if (reference === undefined) continue;
         ctx.listedApps.add(a.id);
-        const ownerName =
-          a.owner === undefined
-            ? undefined
-            : a.owner.type === "developer"
-              ? emails.get(a.owner.id)
-              : teamNames.get(a.owner.id);
-        const attrs: IdAttrs<"application"> = {
+        const ownerName = a.owner === undefined ? undefined : a.owner.type === 'developer' ? emails.get(a.owner.id) : teamNames.get(a.owner.id);
+        const attrs: IdAttrs<'application'> = {
           reference_id: reference,
           name: a.name,
-          description: a.description ?? "",
+          description: a.description ?? '',
           ...(a.owner &&
             ownerName !== undefined && {
               owner: { type: a.owner.type, name: ownerName },
@@ -55,20 +37,15 @@ export function applications(ctx: V3Context): Adapters["application"] {
           id: a.id,
           attrs,
           labels: userLabels(a.labels),
-          protected: a.labels?.[PROTECTED_LABEL] === "true",
+          protected: a.labels?.[PROTECTED_LABEL] === 'true',
         });
       }
       return out;
     },
     create: async (write) => {
       const a = write.attrs;
-      const labels = withProtection(
-        { ...write.labels, [REFERENCE_LABEL]: a.reference_id },
-        PROTECTED_LABEL,
-        write.protected,
-      );
-      const strategy =
-        a.auth_strategy ?? (await implicitStrategy(ctx, a.reference_id));
+      const labels = withProtection({ ...write.labels, [REFERENCE_LABEL]: a.reference_id }, PROTECTED_LABEL, write.protected);
+      const strategy = a.auth_strategy ?? (await implicitStrategy(ctx, a.reference_id));
       const body = {
         name: a.name,
         ...(a.description && { description: a.description }),
@@ -93,10 +70,7 @@ export function applications(ctx: V3Context): Adapters["application"] {
     update: async (id, write) => {
       const live = (await ctx.applications()).find((x) => x.id === id);
       const a = write.attrs;
-      if (
-        live !== undefined &&
-        (live.labels?.[PROTECTED_LABEL] === "true") !== write.protected
-      ) {
+      if (live !== undefined && (live.labels?.[PROTECTED_LABEL] === 'true') !== write.protected) {
         throw new BackendError(
           `application "${a.reference_id}": Konnect cannot change an application's labels after creation, so its protection cannot change`,
           400,
@@ -105,55 +79,32 @@ export function applications(ctx: V3Context): Adapters["application"] {
       if (a.owner !== undefined) {
         const owner = await ownerId(ctx, a);
         if (live?.owner?.id !== owner.id || live?.owner?.type !== owner.type)
-          await repeatOn500(ctx, () =>
-            ctx.admin.patch(
-              `${ctx.portalPath}/applications/${encodeURIComponent(id)}`,
-              { owner },
-            ),
-          );
+          await repeatOn500(ctx, () => ctx.admin.patch(`${ctx.portalPath}/applications/${encodeURIComponent(id)}`, { owner }));
       }
-      if (
-        live === undefined ||
-        live.name !== a.name ||
-        (live.description ?? "") !== (a.description ?? "")
-      ) {
-        const session = ctx.session(
-          `changing the name or description of application "${a.reference_id}"`,
-        );
+      if (live === undefined || live.name !== a.name || (live.description ?? '') !== (a.description ?? '')) {
+        const session = ctx.session(`changing the name or description of application "${a.reference_id}"`);
         await repeatOn500(ctx, () =>
           session.patch(`/api/v3/applications/${encodeURIComponent(id)}`, {
             name: a.name,
-            description: a.description ?? "",
+            description: a.description ?? '',
           }),
         );
       }
     },
     delete: async (id) => {
-      await deleted(() =>
-        repeatOn500(ctx, () =>
-          ctx.admin.delete(
-            `${ctx.portalPath}/applications/${encodeURIComponent(id)}`,
-          ),
-        ),
-      );
+      await deleted(() => repeatOn500(ctx, () => ctx.admin.delete(`${ctx.portalPath}/applications/${encodeURIComponent(id)}`)));
       ctx.listedApps.delete(id);
     },
   };
 }
 
 /** The owner by id: a developer by email, a team by name; absent, the session developer (M12). */
-async function ownerId(
-  ctx: V3Context,
-  a: Write<"application">["attrs"],
-): Promise<{ type: "developer" | "team"; id: string }> {
-  if (a.owner?.type === "team") {
+async function ownerId(ctx: V3Context, a: Write<'application'>['attrs']): Promise<{ type: 'developer' | 'team'; id: string }> {
+  if (a.owner?.type === 'team') {
     const teams = (await ctx.teams()).filter((t) => t.name === a.owner!.name);
     if (teams.length !== 1)
-      throw new BackendError(
-        `application "${a.reference_id}": ${teams.length === 0 ? "no team" : "several teams"} named "${a.owner.name}" in the portal`,
-        400,
-      );
-    return { type: "team", id: teams[0]!.id };
+      throw new BackendError(`application "${a.reference_id}": ${teams.length === 0 ? 'no team' : 'several teams'} named "${a.owner.name}" in the portal`, 400);
+    return { type: 'team', id: teams[0]!.id };
   }
   const email = a.owner?.name ?? ctx.sessionEmail();
   if (email === undefined) {
@@ -162,29 +113,18 @@ async function ownerId(
       400,
     );
   }
-  const developer = (await ctx.developers()).find(
-    (d) => d.email.toLowerCase() === email.toLowerCase(),
-  );
-  if (developer === undefined)
-    throw new BackendError(
-      `application "${a.reference_id}": no developer ${email} in the portal`,
-      400,
-    );
-  return { type: "developer", id: developer.id };
+  const developer = (await ctx.developers()).find((d) => d.email.toLowerCase() === email.toLowerCase());
+  if (developer === undefined) throw new BackendError(`application "${a.reference_id}": no developer ${email} in the portal`, 400);
+  return { type: 'developer', id: developer.id };
 }
 
 /**
  * The strategy of an application whose config names none: the portal's default, else the only
  * key-auth strategy the portal has (DECISION: Konnect needs one, and the config may leave it out).
  */
-async function implicitStrategy(
-  ctx: V3Context,
-  reference: string,
-): Promise<string | undefined> {
+async function implicitStrategy(ctx: V3Context, reference: string): Promise<string | undefined> {
   if (ctx.portal.default_application_auth_strategy_id) return undefined;
-  const keyAuth = [...ctx.strategyTypes].filter(
-    ([, type]) => type === "key_auth",
-  );
+  const keyAuth = [...ctx.strategyTypes].filter(([, type]) => type === 'key_auth');
   if (keyAuth.length === 1) return keyAuth[0]![0];
   throw new BackendError(
     `application "${reference}": the portal has no default auth strategy and ${keyAuth.length} key-auth strategies: set the application's auth_strategy`,

@@ -1,4 +1,4 @@
-import type { Capabilities } from "../../backend.js";
+import type { Capabilities } from '../../backend.js';
 
 /**
  * What Konnect v3 cannot do (MAPPING 5). Cannot hold: a version's description (M1: the API's
@@ -14,20 +14,20 @@ import type { Capabilities } from "../../backend.js";
  */
 export const V3_CAPABILITIES: Capabilities = {
   unsupported: {
-    product_version: ["description", "deprecated"],
-    registration: ["protected"],
-    credential: ["protected"],
+    product_version: ['description', 'deprecated'],
+    registration: ['protected'],
+    credential: ['protected'],
   },
   immutable: {
-    auth_strategy: ["type"],
-    application: ["auth_strategy", "labels"],
+    auth_strategy: ['type'],
+    application: ['auth_strategy', 'labels'],
   },
   chosenWhenAbsent: {
-    application: ["owner", "auth_strategy"],
+    application: ['owner', 'auth_strategy'],
   },
   secondCreate: {
-    product: "found",
-    product_version: "refused",
-    registration: "found",
+    product: 'found',
+    product_version: 'refused',
+    registration: 'found',
   },
 };

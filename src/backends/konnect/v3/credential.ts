@@ -1,11 +1,6 @@
-import type { Adapters, LiveObject } from "../../adapter.js";
-import {
-  deleted,
-  repeatOn500,
-  unknownOn500,
-  type V3Context,
-} from "./context.js";
-import type { CredentialItem } from "./wire.js";
+import type { Adapters, LiveObject } from '../../adapter.js';
+import { deleted, repeatOn500, unknownOn500, type V3Context } from './context.js';
+import type { CredentialItem } from './wire.js';
 
 /**
  * Credentials (MAPPING 3.4): listed by the admin API per application — only for the applications in
@@ -13,27 +8,20 @@ import type { CredentialItem } from "./wire.js";
  * session. The key is in the create's answer only. After a create whose outcome was lost, a
  * credential found by its name has lost its key: it is deleted and made again.
  */
-export function credentials(ctx: V3Context): Adapters["credential"] {
-  const client = (appId: string) =>
-    `/api/v3/applications/${encodeURIComponent(appId)}/credentials`;
+export function credentials(ctx: V3Context): Adapters['credential'] {
+  const client = (appId: string) => `/api/v3/applications/${encodeURIComponent(appId)}/credentials`;
   return {
     list: async () => {
       const scope = ctx.credentialScope;
-      const apps = [...ctx.listedApps].filter(
-        (id) => scope === "all" || scope.has(id),
-      );
-      const lists = await Promise.all(
-        apps.map(
-          async (appId) => [appId, await ctx.credentialsOf(appId)] as const,
-        ),
-      );
-      const out: LiveObject<"credential">[] = [];
+      const apps = [...ctx.listedApps].filter((id) => scope === 'all' || scope.has(id));
+      const lists = await Promise.all(apps.map(async (appId) => [appId, await ctx.credentialsOf(appId)] as const));
+      const out: LiveObject<'credential'>[] = [];
       for (const [appId, items] of lists) {
         for (const c of items) {
-          if (c.type !== "api_key") continue; // client secrets are the identity provider's (M20)
+          if (c.type !== 'api_key') continue; // client secrets are the identity provider's (M20)
           out.push({
             id: `${appId}/${c.id}`,
-            attrs: { application: appId, name: c.display_name ?? "" },
+            attrs: { application: appId, name: c.display_name ?? '' },
             labels: {},
             protected: false,
           });
@@ -52,38 +40,20 @@ export function credentials(ctx: V3Context): Adapters["credential"] {
               }),
             ),
           async () =>
-            (
-              await ctx.listFresh<CredentialItem>(
-                `${ctx.portalPath}/applications/${encodeURIComponent(a.application)}/credentials`,
-              )
-            ).find((c) => c.display_name === a.name),
-        );
-        if (made.credential !== undefined)
-          return { id: `${a.application}/${made.id}`, secret: made.credential };
-        // Made, but its key was in an answer that was lost.
-        await deleted(() =>
-          repeatOn500(ctx, () =>
-            session.delete(
-              `${client(a.application)}/${encodeURIComponent(made.id)}`,
+            (await ctx.listFresh<CredentialItem>(`${ctx.portalPath}/applications/${encodeURIComponent(a.application)}/credentials`)).find(
+              (c) => c.display_name === a.name,
             ),
-          ),
         );
-        if (attempt >= 3)
-          throw new Error(
-            `credential "${a.name}": the key of a new credential was lost three times`,
-          );
+        if (made.credential !== undefined) return { id: `${a.application}/${made.id}`, secret: made.credential };
+        // Made, but its key was in an answer that was lost.
+        await deleted(() => repeatOn500(ctx, () => session.delete(`${client(a.application)}/${encodeURIComponent(made.id)}`)));
+        if (attempt >= 3) throw new Error(`credential "${a.name}": the key of a new credential was lost three times`);
       }
     },
     delete: async (id) => {
-      const at = id.indexOf("/");
-      const session = ctx.session("deleting a credential");
-      await deleted(() =>
-        repeatOn500(ctx, () =>
-          session.delete(
-            `${client(id.slice(0, at))}/${encodeURIComponent(id.slice(at + 1))}`,
-          ),
-        ),
-      );
+      const at = id.indexOf('/');
+      const session = ctx.session('deleting a credential');
+      await deleted(() => repeatOn500(ctx, () => session.delete(`${client(id.slice(0, at))}/${encodeURIComponent(id.slice(at + 1))}`)));
     },
   };
 }

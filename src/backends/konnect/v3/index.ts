@@ -1,11 +1,11 @@
-import type { Adapters } from "../../adapter.js";
-import { applications } from "./application.js";
-import { authStrategies } from "./auth-strategy.js";
-import type { V3Context } from "./context.js";
-import { credentials } from "./credential.js";
-import { products } from "./product.js";
-import { productVersions } from "./product-version.js";
-import { registrations } from "./registration.js";
+import type { Adapters } from '../../adapter.js';
+import { applications } from './application.js';
+import { authStrategies } from './auth-strategy.js';
+import type { V3Context } from './context.js';
+import { credentials } from './credential.js';
+import { products } from './product.js';
+import { productVersions } from './product-version.js';
+import { registrations } from './registration.js';
 
 /** The Konnect v3 backend's adapter of every kind, over one context (clients, portal, memoized lists). */
 export function v3Adapters(ctx: V3Context): Adapters {
