@@ -2,6 +2,7 @@ import type { Kind } from '../model/kind.js';
 import type { AnyResource } from '../model/resource.js';
 import type { DesiredState, State } from '../model/state.js';
 import type { Plan } from '../types/plan.js';
+import type { Problem } from '../diagnostics/problems.js';
 
 /** Label key that marks an object as owned by a portalctl namespace. */
 export const OWNER_LABEL = 'portalctl-namespace';
@@ -74,6 +75,11 @@ export interface Backend {
    * the credentials of the applications whose config lists them). Later writes use this state.
    */
   readFor?(live: State, desired: DesiredState): Promise<State>;
+  /**
+   * What this backend cannot hold of the config beyond single fields (a combination of settings; a
+   * setting the portal overrides): errors stop the plan, warnings are shown with it. Runs after `read`.
+   */
+  checkDesired?(desired: DesiredState): Problem[];
   /** Why this plan cannot be applied on this backend (a developer session it needs), if it cannot. */
   unmet?(plan: Plan): string | undefined;
   /** Network requests so far (remote backends). */

@@ -1,6 +1,8 @@
 import type { DesiredState, State } from '../../model/state.js';
 import { childListKey, manages } from '../../model/scope.js';
 import { UserError } from '../../errors.js';
+import { error, warning, type Problem } from '../../diagnostics/problems.js';
+import { quote } from '../../diagnostics/quote.js';
 import { configPortal } from './v3/config-portal.js';
 import type { Plan } from '../../types/plan.js';
 import { AdaptedTransaction } from '../adapted-transaction.js';
@@ -77,6 +79,29 @@ export class KonnectBackend implements Backend {
     const state = await readLive(v3Adapters(last.ctx), this.capabilities);
     this.#last = { ctx: last.ctx, state };
     return state;
+  }
+
+  /**
+   * MAPPING M5: an unpublished version has no publication, which is where Konnect keeps registration
+   * settings, so it cannot accept registrations. M7: a publication that does not auto-approve falls
+   * back on the portal's `auto_approve_applications`, so on a portal that auto-approves the version's
+   * `auto_approve: false` has no effect.
+   */
+  checkDesired(desired: DesiredState): Problem[] {
+    const problems: Problem[] = [];
+    const portal = this.#last?.ctx.portal;
+    for (const v of desired.state.ofKind('product_version')) {
+      const registration = v.attrs.registration;
+      if (!registration?.enabled) continue;
+      if (v.attrs.publish_status === 'unpublished') {
+        problems.push(error(`product version ${quote(v.key)}: an unpublished version cannot accept registrations on the konnect backend (its registration settings live on its publication); publish it or disable registration`, v.source));
+      } else if (registration.auto_approve === false && portal?.auto_approve_applications === true) {
+        problems.push(
+          warning(`product version ${quote(v.key)}: auto_approve is false, but portal ${quote(portal.name)} auto-approves applications, which Konnect applies to this version's registrations too`, v.source),
+        );
+      }
+    }
+    return problems;
   }
 
   unmet(plan: Plan): string | undefined {
