@@ -79,7 +79,7 @@ export interface Backend {
    * What this backend cannot hold of the config beyond single fields (a combination of settings; a
    * setting the portal overrides): errors stop the plan, warnings are shown with it. Runs after `read`.
    */
-  checkDesired?(desired: DesiredState): Problem[];
+  checkDesired?(desired: DesiredState): Promise<Problem[]>;
   /** Why this plan cannot be applied on this backend (a developer session it needs), if it cannot. */
   unmet?(plan: Plan): string | undefined;
   /** Network requests so far (remote backends). */

@@ -22,7 +22,7 @@ export async function makePlan(paths: readonly string[], backend: Backend, input
   const live = await backend.read({ partial: true });
   const { desired, problems } = await loadDesired(paths, { env: inputs.env, outside: live, ...(inputs.namespace !== undefined && { namespace: inputs.namespace }) });
   if (!desired) throw new ConfigError(problems);
-  problems.push(...(backend.checkDesired?.(desired) ?? []));
+  problems.push(...((await backend.checkDesired?.(desired)) ?? []));
   if (problems.some((p) => p.severity === 'error')) throw new ConfigError(problems);
   const scoped = backend.readFor ? await backend.readFor(live, desired) : live;
   const plan = diffStates(desired, scoped, { backend: { type: backend.type, target: backend.target }, adopt: inputs.adopt === true, capabilities: backend.capabilities });

@@ -58,3 +58,47 @@ describe('what Konnect cannot hold of a config beyond single fields', () => {
     }
   });
 });
+
+describe('credentials the developer session cannot manage', () => {
+  it("are a plan-time error for an application owned by another developer or a team the session developer is not in", async () => {
+    const dev = { email: 'dev@example.com', password: 'pw-dev' };
+    const other = { email: 'other@example.com', password: 'pw-other' };
+    const emu = await startEmulator({ port: 0, token: TOKEN, developers: [dev, other] });
+    running.push(emu);
+    const admin = (path: string, body: object) =>
+      fetch(`${emu.adminUrl}/v3/portals/${emu.portalId}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
+        (r) => r.json() as Promise<{ id: string }>,
+      );
+    const mine = await admin('/teams', { name: 'mine', can_own_applications: true });
+    await admin('/teams', { name: 'theirs', can_own_applications: true });
+    const developers = (await fetch(`${emu.adminUrl}/v3/portals/${emu.portalId}/developers`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.json())) as {
+      data: { id: string; email: string }[];
+    };
+    const devId = developers.data.find((d) => d.email === dev.email)!.id;
+    await fetch(`${emu.adminUrl}/v3/portals/${emu.portalId}/teams/${mine.id}/developers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: devId }),
+    });
+
+    const dir = await tempDir();
+    const file = join(dir, 'c.yaml');
+    const app = (ref: string, owner: string) => `  - reference_id: ${ref}\n    name: ${ref}\n    owner: ${owner}\n    credentials: [{ name: ci }]\n`;
+    await writeFile(
+      file,
+      `namespace: checks\nauth_strategies: [{ name: keys, type: key_auth }]\napplications:\n` +
+        app('own', `{ type: developer, name: ${dev.email} }`) +
+        app('by-team', '{ type: team, name: mine }') +
+        app('foreign', `{ type: developer, name: ${other.email} }`) +
+        app('other-team', '{ type: team, name: theirs }'),
+    );
+    const env = { ...ENV, KONNECT_PORTAL_EMAIL: dev.email, KONNECT_PORTAL_PASSWORD: dev.password };
+    const r = await cli(['plan', file, '--backend', 'konnect', '--konnect-url', emu.adminUrl, '--portal-url', emu.portalUrl], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n').filter(Boolean)).toEqual([
+      `${file}:12:5: application "foreign": its credentials are made by the developer session ("dev@example.com"), which can manage only applications it owns or its teams own, not one owned by developer "other@example.com"`,
+      `${file}:16:5: application "other-team": its credentials are made by the developer session ("dev@example.com"), which can manage only applications it owns or its teams own, not one owned by team "theirs"`,
+      'invalid: 2 errors',
+    ]);
+  });
+});

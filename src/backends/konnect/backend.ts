@@ -85,10 +85,11 @@ export class KonnectBackend implements Backend {
    * MAPPING M5: an unpublished version has no publication, which is where Konnect keeps registration
    * settings, so it cannot accept registrations. M7: a publication that does not auto-approve falls
    * back on the portal's `auto_approve_applications`, so on a portal that auto-approves the version's
-   * `auto_approve: false` has no effect.
+   * `auto_approve: false` has no effect. Item 3 of the issue: credentials are made and deleted by the
+   * session developer, who can do so only for applications it owns itself or through a team.
    */
-  checkDesired(desired: DesiredState): Problem[] {
-    const problems: Problem[] = [];
+  async checkDesired(desired: DesiredState): Promise<Problem[]> {
+    const problems: Problem[] = [...(await this.#unmanageableCredentials(desired))];
     const portal = this.#last?.ctx.portal;
     for (const v of desired.state.ofKind('product_version')) {
       const registration = v.attrs.registration;
@@ -102,6 +103,47 @@ export class KonnectBackend implements Backend {
       }
     }
     return problems;
+  }
+
+  /** Applications that declare credentials but are owned by someone the session developer is not (nor a team of theirs). */
+  async #unmanageableCredentials(desired: DesiredState): Promise<Problem[]> {
+    const last = this.#last;
+    const email = last?.ctx.sessionEmail();
+    if (last === undefined || email === undefined) return []; // without a session, `unmet` says what is missing
+    const withCredentials = new Set(desired.state.ofKind('credential').map((c) => c.attrs.application));
+    const problems: Problem[] = [];
+    let myTeams: Set<string> | undefined;
+    for (const app of desired.state.ofKind('application')) {
+      if (!withCredentials.has(app.key)) continue;
+      const live = last.state.getOf('application', app.key);
+      const owner = app.attrs.owner ?? live?.attrs.owner;
+      if (owner === undefined) continue; // the session developer will own it
+      let manageable = owner.type === 'developer' && owner.name.toLowerCase() === email.toLowerCase();
+      if (owner.type === 'team') {
+        myTeams ??= await this.#sessionTeams();
+        manageable = myTeams.has(owner.name);
+      }
+      if (!manageable) {
+        problems.push(
+          error(
+            `application ${quote(app.key)}: its credentials are made by the developer session (${quote(email)}), which can manage only applications it owns or its teams own, not one owned by ${owner.type} ${quote(owner.name)}`,
+            app.source,
+          ),
+        );
+      }
+    }
+    return problems;
+  }
+
+  /** The names of the session developer's teams (`get-developer-teams`, every page). */
+  async #sessionTeams(): Promise<Set<string>> {
+    const session = this.#last!.ctx.session('checking which applications its credentials can be made for');
+    const names = new Set<string>();
+    for (let number = 1; ; number++) {
+      const page = await session.get<{ data: { name: string }[]; meta?: { page?: { total?: number; size?: number } } }>(`/api/v3/developer/teams?page[size]=100&page[number]=${number}`);
+      for (const team of page.data) names.add(team.name);
+      if (page.data.length < 100 || number * 100 >= (page.meta?.page?.total ?? 0)) return names;
+    }
   }
 
   unmet(plan: Plan): string | undefined {

@@ -1,4 +1,4 @@
-import { badRequest, noContent, notFound, ok } from '../http.js';
+import { badRequest, conflict, notFound, ok } from '../http.js';
 import { page } from '../listing.js';
 import { engineCall } from '../state.js';
 import { checkBody } from '../validate.js';
@@ -84,8 +84,10 @@ export const developerRoutes: Route[] = [
       const body = checkBody<{ id: string }>(ctx.body, { id: { type: 'string', format: 'uuid' } }, ['id']);
       if (!state.engine.has('developers', body.id)) throw badRequest([{ field: 'id', rule: 'missing_reference', reason: `developer ${body.id} does not exist`, source: 'body' }]);
       const members = state.engine.get('teams', teamId).members ?? [];
-      if (!members.includes(body.id)) engineCall(() => state.engine.update('teams', teamId, { members: [...members, body.id] }));
-      return noContent();
+      // The spec answers 201 Created, without a body, and 409 for a developer already in the team.
+      if (members.includes(body.id)) throw conflict('Developer is already a member of the team');
+      engineCall(() => state.engine.update('teams', teamId, { members: [...members, body.id] }));
+      return { status: 201 };
     },
   },
 ];
