@@ -102,3 +102,12 @@ describe('validate: every problem in one run', () => {
     expect(r.stderr).toBe(`${r.at('p.yaml', 1, 2)}: binary file (NUL byte); config files are UTF-8 YAML text\ninvalid: 1 error\n`);
   });
 });
+
+describe('limits a portal keeps', () => {
+  it('more than 20 credentials on one application is an error at the 21st', async () => {
+    const credentials = Array.from({ length: 21 }, (_, i) => `      - { name: c${i} }\n`).join('');
+    const r = await validate({ 'a.yaml': `applications:\n  - reference_id: app\n    name: App\n    credentials:\n${credentials}` });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`${r.at('a.yaml', 25, 9)}: application "app" declares 21 credentials; a portal allows at most 20 per application\ninvalid: 1 error\n`);
+  });
+});

@@ -1,6 +1,7 @@
 import { splitAddress, splitKey, type Kind, type Reference, type Section } from '../model/kind.js';
 import { SPECS, specOf } from '../model/kinds/index.js';
 import { deletedWhenUndeclared } from '../model/scope.js';
+import { MAX_CREDENTIALS_PER_APPLICATION } from '../model/kinds/credential.js';
 import type { AnyResource, Resource } from '../model/resource.js';
 import type { State } from '../model/state.js';
 import type { DesiredState } from '../model/state.js';
@@ -65,6 +66,7 @@ export function checkSemantics(desired: DesiredState, outside?: State, unchecked
   }
 
   problems.push(...checkApplicationStrategies(state, lookup));
+  problems.push(...checkCredentialLimit(state));
   return problems;
 }
 
@@ -113,6 +115,17 @@ function checkApplicationStrategies(state: State, lookup: (address: string) => A
         );
       }
     }
+  }
+  return problems;
+}
+
+/** An application declares at most MAX_CREDENTIALS_PER_APPLICATION credentials; the one past it is the error. */
+function checkCredentialLimit(state: State): Problem[] {
+  const problems: Problem[] = [];
+  for (const [application, credentials] of groupByApplication(state.ofKind('credential'))) {
+    if (credentials.length <= MAX_CREDENTIALS_PER_APPLICATION) continue;
+    const over = credentials[MAX_CREDENTIALS_PER_APPLICATION]!;
+    problems.push(error(`application ${quote(application)} declares ${credentials.length} credentials; a portal allows at most ${MAX_CREDENTIALS_PER_APPLICATION} per application`, over.source));
   }
   return problems;
 }

@@ -102,3 +102,25 @@ describe('credentials the developer session cannot manage', () => {
     ]);
   });
 });
+
+describe('what Konnect keeps in labels', () => {
+  it('a reference ID that is not a label value, and labels past what Konnect holds with portalctl\'s own, are errors at their lines (M8, M15)', async () => {
+    const { emu, dir } = await emulator(false);
+    const file = join(dir, 'c.yaml');
+    const labels = Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`k${i}`, 'v']));
+    const long = 'a'.repeat(64);
+    await writeFile(
+      file,
+      `namespace: checks\napplications:\n  - { reference_id: ${long}, name: Long }\n  - { reference_id: ends-with-dot., name: Dot }\n  - reference_id: labelled\n    name: Labelled\n    labels: ${JSON.stringify(labels)}\n`,
+    );
+    const r = await cli(['plan', file, '--backend', 'konnect', '--konnect-url', emu.adminUrl], ENV);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split('\n').filter(Boolean);
+    expect(lines).toEqual([
+      expect.stringMatching(new RegExp(`^${file}:3:5: application "a{40,}…": on the konnect backend its reference ID is kept in the label portalctl-reference-id, so it must be at most 63 letters`)),
+      expect.stringMatching(new RegExp(`^${file}:4:5: application "ends-with-dot\\.": on the konnect backend its reference ID is kept in the label portalctl-reference-id`)),
+      `${file}:5:5: application.labelled: 48 labels, but the konnect backend allows at most 47 (Konnect keeps 50 per object, and portalctl's own labels count too)`,
+      'invalid: 3 errors',
+    ]);
+  });
+});

@@ -13,7 +13,7 @@ import { connectionFromOptions, type KonnectConnection, type KonnectOptions } fr
 import { openKonnectClients, type KonnectClientHooks, type KonnectClients } from './konnect-clients.js';
 import { resolvePortal, type Portal } from './portal.js';
 import { V3_CAPABILITIES } from './v3/capabilities.js';
-import { V3Context } from './v3/context.js';
+import { REFERENCE_LABEL, V3Context } from './v3/context.js';
 import { v3Adapters } from './v3/index.js';
 
 /** What a read leaves for the writes after it: its context (lists, labels, ids) and the state it read. */
@@ -89,7 +89,7 @@ export class KonnectBackend implements Backend {
    * session developer, who can do so only for applications it owns itself or through a team.
    */
   async checkDesired(desired: DesiredState): Promise<Problem[]> {
-    const problems: Problem[] = [...(await this.#unmanageableCredentials(desired))];
+    const problems: Problem[] = [...(await this.#unmanageableCredentials(desired)), ...labelLimits(desired)];
     const portal = this.#last?.ctx.portal;
     for (const v of desired.state.ofKind('product_version')) {
       const registration = v.attrs.registration;
@@ -216,4 +216,35 @@ class KonnectTransaction implements Transaction {
     this.#opened ??= this.backend.opening().then(({ ctx, state }) => new AdaptedTransaction(v3Adapters(ctx), state, { seal: false }));
     return this.#opened;
   }
+}
+
+/** A Konnect label value (MAPPING 1.4): what a reference ID kept in a label must be. */
+const LABEL_VALUE = /^[a-z0-9A-Z]([a-z0-9A-Z._-]*[a-z0-9A-Z])?$/;
+/** Konnect's 50 labels per object, less the ones portalctl may add (namespace, protection, reference ID). */
+const MAX_USER_LABELS = 50 - 3;
+
+/**
+ * MAPPING M8 and M15: an application's reference ID lives in a label, so it must be a label value;
+ * and portalctl's own labels count towards Konnect's 50 per object.
+ */
+function labelLimits(desired: DesiredState): Problem[] {
+  const problems: Problem[] = [];
+  for (const app of desired.state.ofKind('application')) {
+    if (app.key.length > 63 || !LABEL_VALUE.test(app.key)) {
+      problems.push(
+        error(
+          `application ${quote(app.key)}: on the konnect backend its reference ID is kept in the label ${REFERENCE_LABEL}, so it must be at most 63 letters, digits, '.', '_' and '-', starting and ending with a letter or digit`,
+          app.source,
+        ),
+      );
+    }
+  }
+  for (const r of desired.state.all()) {
+    const labels = (r.attrs as { labels?: Record<string, string> }).labels;
+    const count = labels === undefined ? 0 : Object.keys(labels).length;
+    if (count > MAX_USER_LABELS) {
+      problems.push(error(`${r.address}: ${count} labels, but the konnect backend allows at most ${MAX_USER_LABELS} (Konnect keeps 50 per object, and portalctl's own labels count too)`, r.source));
+    }
+  }
+  return problems;
 }

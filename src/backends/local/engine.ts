@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
+import { MAX_CREDENTIALS_PER_APPLICATION } from '../../model/kinds/credential.js';
 import { BackendError } from '../backend.js';
 import { StoreIndex, tableOf, type RecordOf, type Relation, type TableName } from './store-index.js';
 import type { StoreData, StoredCredential, StoredRegistration } from './store-records.js';
@@ -9,9 +10,6 @@ export type Draft<T extends TableName> = T extends 'credentials'
   : T extends 'registrations'
     ? Omit<StoredRegistration, 'status'> & { status?: StoredRegistration['status'] }
     : RecordOf<T>;
-
-/** Konnect's limit of credentials per application ("Maximum number of Credentials exceeded. Max Allowed: 20"). */
-export const MAX_CREDENTIALS_PER_APPLICATION = 20;
 
 export interface Inserted {
   id: string;

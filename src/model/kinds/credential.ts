@@ -11,3 +11,6 @@ export const credential = {
   issuesSecret: true,
   definition: 'Credential',
 } satisfies KindDefinition<'credential'>;
+
+/** Konnect's limit of credentials per application ("Maximum number of Credentials exceeded. Max Allowed: 20"). */
+export const MAX_CREDENTIALS_PER_APPLICATION = 20;
