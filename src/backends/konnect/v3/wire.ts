@@ -6,13 +6,13 @@ export interface StrategyItem {
   id: string;
   name: string;
   display_name: string;
-  strategy_type: "key_auth" | "openid_connect";
+  strategy_type: 'key_auth' | 'openid_connect';
   configs: {
-    "key-auth"?: {
+    'key-auth'?: {
       key_names?: string[];
-      ttl?: { value: number; unit: "days" | "weeks" | "years" } | null;
+      ttl?: { value: number; unit: 'days' | 'weeks' | 'years' } | null;
     };
-    "openid-connect"?: Record<string, unknown>;
+    'openid-connect'?: Record<string, unknown>;
   };
   dcr_provider?: unknown;
   labels?: Labels;
@@ -28,9 +28,9 @@ export interface ApiItem {
 
 export interface PublicationItem {
   api_id: string;
-  entity_type?: "api" | "api_package";
+  entity_type?: 'api' | 'api_package';
   auto_approve_registrations?: boolean;
-  visibility?: "public" | "private";
+  visibility?: 'public' | 'private';
   auth_strategy_ids?: string[] | null;
 }
 
@@ -39,13 +39,13 @@ export interface AppItem {
   name: string;
   description?: string | null;
   auth_strategy?: { id: string };
-  owner?: { type: "developer" | "team"; id: string };
+  owner?: { type: 'developer' | 'team'; id: string };
   labels?: Labels;
 }
 
 export interface RegistrationItem {
   id: string;
-  status: "approved" | "pending" | "rejected" | "revoked";
+  status: 'approved' | 'pending' | 'rejected' | 'revoked';
   api: {
     id: string;
     name?: string;
@@ -56,7 +56,7 @@ export interface RegistrationItem {
 }
 
 export interface CredentialItem {
-  type: "api_key" | "client_secret";
+  type: 'api_key' | 'client_secret';
   id: string;
   display_name?: string;
   credential?: string;
