@@ -35,19 +35,24 @@ const registration = (ref: string, v: string, status?: AttrsByKind['registration
   desired('registration', { application: ref, product: 'shop', version: v, ...(status && { status }) });
 const credential = (ref = 'app', name = 'ci') => desired('credential', { application: ref, name });
 
+/** An openid-connect strategy named `name`. */
+function oidcStrategy(name: string): AnyResource {
+  return desired('auth_strategy', {
+    name,
+    type: 'openid_connect',
+    issuer: 'https://idp.example.com',
+    credential_claim: ['sub'],
+    scopes: ['openid'],
+    auth_methods: ['bearer'],
+    labels: {},
+  } as AttrsByKind['auth_strategy']);
+}
+
 /** One object of every kind, parents first: versions with auto-approve on (v1), off (v2), and registration disabled (v3). */
 function everyKind(): AnyResource[] {
   return [
     strategy(),
-    desired('auth_strategy', {
-      name: 'oidc',
-      type: 'openid_connect',
-      issuer: 'https://idp.example.com',
-      credential_claim: ['sub'],
-      scopes: ['openid'],
-      auth_methods: ['bearer'],
-      labels: {},
-    } as AttrsByKind['auth_strategy']),
+    oidcStrategy('oidc'),
     product(),
     version('v1', { enabled: true, auth_strategy: 'keys', auto_approve: true }),
     version('v2', { enabled: true, auth_strategy: 'keys', auto_approve: false }),
@@ -313,15 +318,7 @@ describe.each(Object.entries(UNDER_TEST))('the %s backend', (_name, openEmpty) =
   it('plans what it cannot change in place as a replace, and refuses it at update', async () => {
     const backend = await openEmpty();
     await createAll(backend, [strategy()]);
-    const oidc = desired('auth_strategy', {
-      name: 'keys',
-      type: 'openid_connect',
-      issuer: 'https://idp.example.com',
-      credential_claim: ['sub'],
-      scopes: ['openid'],
-      auth_methods: ['bearer'],
-      labels: {},
-    } as AttrsByKind['auth_strategy']);
+    const oidc = oidcStrategy('keys');
     const immutable = backend.capabilities.immutable?.auth_strategy ?? [];
     if (immutable.includes('type')) {
       await inTx(backend, async (tx) => {
