@@ -59,7 +59,9 @@ describe('every kind × every action, each converging', () => {
       'creating product_version shop/v2',
       'creating application app',
       'creating registration app/shop/v1',
+      '  access: pending approval',
       'creating registration app/shop/v2',
+      '  access: approved at once by auto-approve',
       'creating credential app/one',
       'creating credential app/two',
     ]);

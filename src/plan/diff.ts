@@ -7,6 +7,7 @@ import { SPECS } from '../model/kinds/index.js';
 import type { AnyResource } from '../model/resource.js';
 import { manages, parentOf } from '../model/scope.js';
 import type { DesiredState, State } from '../model/state.js';
+import { accessNote } from './access.js';
 import { Cascades } from './cascade.js';
 import type { Change, FieldDiff, Plan } from '../types/plan.js';
 import { fieldDiffs, fingerprint, shownAttrs, wholeFieldDiffs } from './fields.js';
@@ -62,7 +63,7 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
       refuseUnheld(want, options);
       const have = live.get(want.address);
       if (!have) {
-        upserts.push(change('create', want, undefined));
+        upserts.push(withAccess(change('create', want, undefined), accessNote(want, undefined, desired.state, live)));
         continue;
       }
       const owner = ownerOf(have);
@@ -87,7 +88,7 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
         refuseReplaceInUse(want, fixed, live);
         upserts.push({ ...change('replace', want, have), diff, replaced_by: fixed });
       } else {
-        upserts.push({ ...change('update', want, have), diff, ...(adopt && { adopt: true }) });
+        upserts.push(withAccess({ ...change('update', want, have), diff, ...(adopt && { adopt: true }) }, accessNote(want, have, desired.state, live)));
       }
     }
   }
@@ -138,6 +139,10 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
     changes,
     warnings,
   };
+}
+
+function withAccess(change: Change, access: string | undefined): Change {
+  return access === undefined ? change : { ...change, access };
 }
 
 /** `, with the 2 objects declared under it (1 credential, 1 registration)`, or nothing. */

@@ -40,6 +40,8 @@ export function renderPlanText(plan: Plan, colors: Palette): string {
       for (const d of change.diff) lines.push(`  ${d.path}: ${formatValue(d.before)} → ${formatValue(d.after)}`);
     }
     for (const taken of change.cascade ?? []) lines.push(colors.red(`  with ${taken.replace('.', ' ')}`));
+    // What a registration change does to access: what a reviewer is there to check.
+    if (change.access !== undefined) lines.push(`  access: ${change.access}`);
   }
   for (const warning of plan.warnings) lines.push(colors.dim(`note: ${warning}`));
   if (plan.changes.length === 0) lines.push('No changes.');

@@ -140,6 +140,10 @@ export interface Change {
    */
   depends_on?: string[];
   /**
+   * registration only: what the change does to access, for a reviewer: the status a new registration gets ("approved at once by auto-approve", "pending approval", "revoked as stated"), or who gains or loses access when its status changes.
+   */
+  access?: string;
+  /**
    * The object exists without an owner label and is adopted into this namespace (--adopt).
    */
   adopt?: boolean;
