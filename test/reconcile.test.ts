@@ -321,7 +321,11 @@ describe('values from the environment after apply', () => {
 
     expect((await cli(['plan', ws.config, '--state', ws.state, '--detailed-exitcode'], env)).code).toBe(0);
     const changed = await cli(['plan', ws.config, '--state', ws.state, '--format', 'json'], { APP_DESCRIPTION: 'another secret' });
-    expect(changed.stdout).not.toMatch(/sha256|another secret|very-secret/);
+    // No value, and not the state's hash of one: a plan carries only its own fresh seal of each value (env_seals).
+    const stateSeal = /"\$sensitive": "(sha256:[^"]+)"/.exec(state)![1]!;
+    expect(changed.stdout).not.toMatch(/another secret|very-secret/);
+    expect(changed.stdout).not.toContain(stateSeal);
+    expect(Object.values(JSON.parse(changed.stdout).changes[0].env_seals)).toEqual([expect.stringMatching(/^sha256:[0-9a-f]{16}:[0-9a-f]{64}$/)]);
     expect(JSON.parse(changed.stdout).changes).toEqual([
       expect.objectContaining({ address: 'application.mobile-banking', diff: [{ path: 'description', before: '(sensitive)', after: '(sensitive)' }] }),
     ]);

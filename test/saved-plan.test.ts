@@ -84,6 +84,13 @@ describe('apply --plan runs a saved plan alone', () => {
     expect(unset.stderr).toBe('error: the plan reads environment variables that are not set: HDR (nothing applied)\n');
     expect((await ws.live()).size).toBe(0);
 
+    // A value that no longer seals to what the plan recorded is refused: what runs is what was reviewed.
+    const other = await applyPlan({ HDR: 'another-header' });
+    expect(other.code).toBe(3);
+    expect(other.stderr).toBe('error: values from the environment changed since the plan was made: auth_strategy.key-auth key_names.0; plan again (nothing applied)\n');
+    expect(other.stderr).not.toContain('another-header');
+    expect((await ws.live()).size).toBe(0);
+
     expect((await applyPlan()).code).toBe(0);
     expect(await readFile(ws.state, 'utf8')).not.toContain(secret);
     expect((await cli(['plan', ws.config, '--state', ws.state, '--detailed-exitcode'], { HDR: secret })).code).toBe(0);

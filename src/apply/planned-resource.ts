@@ -1,6 +1,7 @@
 import { resolveTemplate } from '../config/env.js';
 import { splitAddress } from '../model/kind.js';
 import { replaceAtPaths } from '../model/attr-paths.js';
+import { matchesSealed } from '../model/sealed.js';
 import type { AnyResource } from '../model/resource.js';
 import type { Change, Plan } from '../types/plan.js';
 
@@ -39,4 +40,19 @@ export function unresolvedVariables(plan: Pick<Plan, 'changes'>, env: NodeJS.Pro
     for (const template of Object.values(change.env ?? {})) for (const name of resolveTemplate(template, env).missing) missing.add(name);
   }
   return [...missing].sort();
+}
+
+/**
+ * The environment values that no longer seal to what the plan recorded (`address path`): the value
+ * changed since the plan was reviewed. Checked before anything changes.
+ */
+export function changedValues(plan: Pick<Plan, 'changes'>, env: NodeJS.ProcessEnv): string[] {
+  const changed: string[] = [];
+  for (const change of plan.changes) {
+    for (const [path, template] of Object.entries(change.env ?? {})) {
+      const sealed = change.env_seals?.[path];
+      if (sealed !== undefined && !matchesSealed(resolveTemplate(template, env).value, { $sensitive: sealed })) changed.push(`${change.address} ${path}`);
+    }
+  }
+  return changed;
 }

@@ -8,6 +8,8 @@ import type { AnyResource } from '../model/resource.js';
 import { manages, parentOf } from '../model/scope.js';
 import type { DesiredState, State } from '../model/state.js';
 import { accessNote } from './access.js';
+import { replaceAtPaths } from '../model/attr-paths.js';
+import { seal } from '../model/sealed.js';
 import { Cascades } from './cascade.js';
 import type { Change, FieldDiff, Plan } from '../types/plan.js';
 import { fieldDiffs, fingerprint, shownAttrs, wholeFieldDiffs } from './fields.js';
@@ -201,7 +203,10 @@ function change(action: Change['action'], want: AnyResource | undefined, have: A
     fingerprint: have ? liveFingerprint(have) : null,
   };
   if (want?.source) result.source = { file: want.source.file, line: want.source.line };
-  if (want?.envTemplates) result.env = want.envTemplates;
+  if (want?.envTemplates) {
+    result.env = want.envTemplates;
+    result.env_seals = sealsOf(want);
+  }
   return result;
 }
 
@@ -228,6 +233,16 @@ function linkDependencies(changes: Change[], desired: State, live: State): void 
       for (const ref of SPECS[r.kind].references(r.attrs as never)) if (upserted.has(ref.address)) add(change, ref.address);
     }
   }
+}
+
+/** A seal of each environment value of a desired resource, by path: apply checks the value still seals to it. */
+function sealsOf(want: AnyResource): Record<string, string> {
+  const seals: Record<string, string> = {};
+  replaceAtPaths(want.attrs, Object.keys(want.envTemplates ?? {}), (value, path) => {
+    if (typeof value === 'string') seals[path] = seal(value).$sensitive;
+    return value;
+  });
+  return seals;
 }
 
 /** The fingerprint of a live object: a saved plan is stale when the object no longer has it. */

@@ -136,6 +136,12 @@ export interface Change {
     [k: string]: string;
   };
   /**
+   * For each path of `env`: a salted sha256 of the value at plan time (`sha256:<salt>:<hex>`), never the value. apply refuses a plan whose environment value no longer seals to it: what runs is what was reviewed.
+   */
+  env_seals?: {
+    [k: string]: string;
+  };
+  /**
    * Addresses of other changes of this plan that must land first: a change is skipped when one of them fails. For create, update and replace, the objects it refers to; for delete, the deletes of the objects that refer to it.
    */
   depends_on?: string[];

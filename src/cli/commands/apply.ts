@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { checkCredentialsOut, CredentialsSink, removeCredentials } from '../../apply/credentials-file.js';
 import { execute, type Outcome } from '../../apply/executor.js';
-import { unresolvedVariables } from '../../apply/planned-resource.js';
+import { changedValues, unresolvedVariables } from '../../apply/planned-resource.js';
 import { namespaceFlagProblem } from '../../config/namespace-flag.js';
 import { ExitCode, UserError } from '../../errors.js';
 import { splitAddress } from '../../model/kind.js';
@@ -88,6 +88,10 @@ export function registerApply(program: Command, ctx: Context): void {
           if (unmet !== undefined) throw new UserError(`this plan cannot be applied: ${unmet} (nothing applied)`, ExitCode.refused);
           const unset = unresolvedVariables(plan, io.env);
           if (unset.length > 0) throw new UserError(`the plan reads environment variables that are not set: ${unset.join(', ')} (nothing applied)`);
+          const changed = changedValues(plan, io.env);
+          if (changed.length > 0) {
+            throw new UserError(`values from the environment changed since the plan was made: ${changed.join(', ')}; plan again (nothing applied)`, ExitCode.refused);
+          }
           await stopIfAsked(io.stop);
           if (!options.yes) {
             if (!io.stdinIsTTY) throw new UserError('apply asks for confirmation on a terminal; pass --yes to apply without asking (nothing applied)');
