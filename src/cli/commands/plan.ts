@@ -3,6 +3,7 @@ import { writeFileAtomic } from '../../util/atomic-write.js';
 import { ExitCode } from '../../errors.js';
 import { colorEnabled, palette } from '../../render/color.js';
 import { renderPlanJson } from '../../render/json.js';
+import { renderPlanMarkdown } from '../../render/markdown.js';
 import { renderPlanText } from '../../render/text.js';
 import { addBackendOptions, openBackend, type BackendOptions } from '../backend-options.js';
 import type { Context } from '../context.js';
@@ -12,7 +13,7 @@ import { UserError } from '../../errors.js';
 import { reportProblems } from '../report-problems.js';
 
 interface PlanOptions extends BackendOptions {
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'markdown';
   out?: string;
   detailedExitcode?: boolean;
   adopt?: boolean;
@@ -25,7 +26,7 @@ export function registerPlan(program: Command, ctx: Context): void {
       .description('show what apply would change in the portal, without changing anything')
       .argument('<paths...>', 'config files or directories (read recursively for *.yaml, *.yml and *.json)'),
   )
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--out <file>', 'also save the plan as JSON (schemas/plan.schema.json)')
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none')
     .option('--adopt', 'take over live objects with a matching key that carry no owner label')
@@ -36,6 +37,7 @@ export function registerPlan(program: Command, ctx: Context): void {
       const { plan, warnings } = await makePlan(paths, backend, { env: ctx.io.env, ...(options.namespace !== undefined && { namespace: options.namespace }), adopt: options.adopt === true });
       reportProblems(ctx.io, warnings);
       if (options.format === 'json') ctx.io.stdout(renderPlanJson(plan));
+      else if (options.format === 'markdown') ctx.io.stdout(renderPlanMarkdown(plan));
       else ctx.io.stdout(renderPlanText(plan, palette(colorEnabled(ctx.io.stdoutIsTTY, ctx.io.env, ctx.noColor))));
       if (options.out !== undefined) await writeFileAtomic(options.out, renderPlanJson(plan));
       if (options.detailedExitcode && plan.changes.length > 0) ctx.exitCode = ExitCode.changes;
