@@ -19,3 +19,11 @@ describe('a plan says what each registration change does to access', () => {
     expect((await ws.run('plan')).stdout).toContain('  access: mobile-banking gains access to billing/v1\n');
   });
 });
+
+describe('access notes in the markdown plan', () => {
+  it('shows the status a new registration gets in its table row', async () => {
+    const ws = await workspace('quickstart');
+    const md = await ws.run('plan', '--format', 'markdown');
+    expect(md.stdout).toMatch(/\| create \| mobile-banking\/billing\/v1 \| access: approved at once by auto-approve \|/);
+  });
+});

@@ -142,10 +142,12 @@ function actionText(change: Change): string {
 
 function fieldsCell(change: Change): string {
   if (change.action === 'update' || change.action === 'replace') {
-    const fields = change.diff.map((d) => cell(d.path)).join(', ');
+    const fields = change.diff.map((d) => cell(d.path)).join(', ') + (change.access === undefined ? '' : ` (access: ${cell(change.access)})`);
     return change.replaced_by?.length ? `${fields} (${change.replaced_by.map(cell).join(', ')} cannot change)` : fields;
   }
   if (change.action === 'delete' && change.cascade?.length) return `and ${countByKind(change.cascade)} with it`;
+  // A new registration: the status it will get (what a reviewer checks).
+  if (change.access !== undefined) return `access: ${cell(change.access)}`;
   return '';
 }
 
