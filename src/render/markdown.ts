@@ -1,5 +1,5 @@
 import type { Change, Plan } from '../types/plan.js';
-import { formatValue } from './text.js';
+import { countByKind, formatValue } from './text.js';
 
 /** GitHub's limit for one issue or pull-request comment, in characters. */
 export const COMMENT_LIMIT = 65_536;
@@ -194,16 +194,6 @@ function lastResort(plan: Plan, head: string, alerts: readonly Change[], limit: 
     `---\n*Left out to fit one GitHub comment (${COMMENT_LIMIT.toLocaleString('en-US')} characters): the names of ${alerts.length - named} more deletions, replacements or revocations (their names alone exceed a comment), the objects deletes take along, ${plan.changes.length} table rows and every field diff. \`portalctl plan --format json\` prints the whole plan.*\n`,
   );
   return lines.join('\n');
-}
-
-/** `3 registrations, 1 credential`: addresses counted per kind, in the order they first appear. */
-function countByKind(addresses: readonly string[]): string {
-  const counts = new Map<string, number>();
-  for (const a of addresses) {
-    const kind = a.slice(0, a.indexOf('.'));
-    counts.set(kind, (counts.get(kind) ?? 0) + 1);
-  }
-  return [...counts].map(([kind, n]) => `${n} ${kind.replace(/_/g, ' ')}${n === 1 ? '' : 's'}`).join(', ');
 }
 
 /** User text for inside HTML (a `<summary>`), where markdown is not read: one line. */

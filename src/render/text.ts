@@ -18,7 +18,7 @@ function qualifier(change: Change): string {
 }
 
 /** `3 registrations, 1 credential`: addresses counted per kind, in the order they first appear. */
-function countByKind(addresses: readonly string[]): string {
+export function countByKind(addresses: readonly string[]): string {
   const counts = new Map<string, number>();
   for (const a of addresses) {
     const kind = a.slice(0, a.indexOf('.'));
