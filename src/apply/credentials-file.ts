@@ -1,7 +1,8 @@
-import { readFile, realpath } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { checkWritable, writeFileAtomic } from '../util/atomic-write.js';
+import { realPathOf } from '../util/real-path.js';
 
 /**
  * Adds new keys (address → key) to a JSON credentials file, readable by its owner only (0600).
@@ -54,12 +55,14 @@ export async function readCredentials(path: string): Promise<Record<string, stri
  */
 export async function checkCredentialsOut(path: string, stateFile: string | undefined): Promise<void> {
   if (stateFile !== undefined) {
-    const target = await realPathOf(path);
-    if (target === (await realPathOf(stateFile))) {
+    // A path that cannot be resolved (a folder that is a file) is reported by the checks below.
+    const real = (p: string) => realPathOf(p).catch(() => resolve(p));
+    const target = await real(path);
+    if (target === (await real(stateFile))) {
       throw new UserError(`--credentials-out ${path} is the state file ${stateFile}: choose another file (nothing applied)`);
     }
-    for (const lock of new Set([`${stateFile}.lock`, `${await realPathOf(stateFile)}.lock`])) {
-      if (target === (await realPathOf(lock))) throw new UserError(`--credentials-out ${path} is the state file’s lock ${lock}: choose another file (nothing applied)`);
+    for (const lock of new Set([`${stateFile}.lock`, `${await real(stateFile)}.lock`])) {
+      if (target === (await real(lock))) throw new UserError(`--credentials-out ${path} is the state file’s lock ${lock}: choose another file (nothing applied)`);
     }
   }
   await readCredentials(path);
@@ -69,16 +72,6 @@ export async function checkCredentialsOut(path: string, stateFile: string | unde
     const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
     const hint = code === 'ENAMETOOLONG' ? ': the name is too long for its temporary file (<name>.<pid>.<id>.tmp); choose a shorter name' : '';
     throw new UserError(`${path}: cannot write the credentials file (${code})${hint}; nothing applied`);
-  }
-}
-
-/** The real path of a file that may not exist yet: its folder's real path (as far as it exists) and its name. */
-async function realPathOf(path: string): Promise<string> {
-  try {
-    return await realpath(path);
-  } catch {
-    const parent = dirname(resolve(path));
-    return parent === resolve(path) ? parent : join(await realPathOf(parent), basename(path));
   }
 }
 

@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import { BackendError } from '../backends/backend.js';
 import { hashPassword, LocalEngine } from '../backends/local/engine.js';
 import { acquireLock } from '../backends/local/lock.js';
-import { realStatePath } from '../backends/local/state-path.js';
+import { realPathOf } from '../util/real-path.js';
 import { emptyStore, loadStore, saveStore, type StoreData } from '../backends/local/store.js';
 import { ApiError, badRequest, conflict, forbidden, notFound, type InvalidParameter } from './http.js';
 
@@ -42,7 +42,7 @@ export class EmulatorState {
       state.seed(developers);
       return state;
     }
-    const real = await realStatePath(file).catch((cause: NodeJS.ErrnoException) => {
+    const real = await realPathOf(file).catch((cause: NodeJS.ErrnoException) => {
       throw new UserError(`${file}: cannot resolve the state (${cause.code ?? String(cause)})`);
     });
     const release = await acquireLock(`${real}.lock`, file);

@@ -7,7 +7,7 @@ import type { AnyResource } from '../../model/resource.js';
 import { LocalEngine } from './engine.js';
 import { localAdapters } from './kinds/index.js';
 import { acquireLock } from './lock.js';
-import { realStatePath } from './state-path.js';
+import { realPathOf } from '../../util/real-path.js';
 import { loadStore, saveStore, type StoreData } from './store.js';
 
 export { hashKey } from './engine.js';
@@ -40,7 +40,7 @@ export class LocalBackend implements Backend {
 
   async transaction<T>(run: (tx: Transaction) => Promise<T>): Promise<T> {
     // A state reached through a symbolic link is written through it, and locked beside the file itself.
-    const file = await realStatePath(this.target).catch((cause: NodeJS.ErrnoException) => {
+    const file = await realPathOf(this.target).catch((cause: NodeJS.ErrnoException) => {
       throw new UserError(`${this.target}: cannot resolve the local state (${cause.code ?? String(cause)})`);
     });
     const release = await acquireLock(`${file}.lock`, this.target);

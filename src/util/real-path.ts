@@ -2,11 +2,11 @@ import { readlink, realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /**
- * The file a state path stands for, symbolic links followed — also a link to a state not written
- * yet. Writes go to this file (a link stays a link) and its lock lives beside it, so two links to one
- * state share one lock.
+ * The file a path stands for, symbolic links followed — also for a file not written yet, and through
+ * a link to one. A state file is written to this file (a link stays a link) and locked beside it, so
+ * two links to one state share one lock; two paths name one file when their real paths are equal.
  */
-export async function realStatePath(path: string): Promise<string> {
+export async function realPathOf(path: string): Promise<string> {
   try {
     return await realpath(path);
   } catch (cause) {
