@@ -1,7 +1,9 @@
+import { UserError } from '../errors.js';
 import { validateConfigData } from './schema.js';
 
-/** Why a `--namespace` value is refused, or undefined: the flag obeys the schema's rule for `namespace`. */
-export function namespaceFlagProblem(value: string): string | undefined {
+/** Refuses (one line, exit 1) a `--namespace` value that breaks the schema's rule for `namespace`. */
+export function checkNamespaceFlag(value: string | undefined): void {
+  if (value === undefined) return;
   const invalid = validateConfigData({ namespace: value }, () => false);
-  return invalid.length > 0 ? `--namespace: ${invalid[0]!.message}` : undefined;
+  if (invalid.length > 0) throw new UserError(`--namespace: ${invalid[0]!.message}`);
 }

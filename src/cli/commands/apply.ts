@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { checkCredentialsOut, CredentialsSink, removeCredentials } from '../../apply/credentials-file.js';
 import { execute, type Outcome } from '../../apply/executor.js';
 import { changedValues, unresolvedVariables } from '../../apply/planned-resource.js';
-import { namespaceFlagProblem } from '../../config/namespace-flag.js';
+import { checkNamespaceFlag } from '../../config/namespace-flag.js';
 import { ExitCode, UserError } from '../../errors.js';
 import { splitAddress } from '../../model/kind.js';
 import { SPECS } from '../../model/kinds/index.js';
@@ -184,10 +184,7 @@ async function stopIfAsked(stop: AbortSignal | undefined): Promise<void> {
 function checkInputs(paths: readonly string[], options: ApplyOptions): void {
   if (options.plan === undefined) {
     if (paths.length === 0) throw new UserError('apply needs config files or directories, or --plan FILE');
-    if (options.namespace !== undefined) {
-      const problem = namespaceFlagProblem(options.namespace);
-      if (problem !== undefined) throw new UserError(problem);
-    }
+    checkNamespaceFlag(options.namespace);
     return;
   }
   if (paths.length > 0) throw new UserError('apply takes config paths or --plan FILE, not both');

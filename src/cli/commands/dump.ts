@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { namespaceFlagProblem } from '../../config/namespace-flag.js';
+import { checkNamespaceFlag } from '../../config/namespace-flag.js';
 import { quote } from '../../diagnostics/quote.js';
 import { SPECS } from '../../model/kinds/index.js';
 import { configText, type DumpFormat } from '../../dump/serialize.js';
@@ -31,8 +31,7 @@ export function registerDump(program: Command, ctx: Context): void {
         '\nCredential keys are never dumped (the portal keeps only their hashes): only credential names are.\n',
     )
     .action(async (options: DumpOptions) => {
-      const problem = options.namespace === undefined ? undefined : namespaceFlagProblem(options.namespace);
-      if (problem !== undefined) throw new UserError(problem);
+      checkNamespaceFlag(options.namespace);
       const live = await openBackend(options, ctx.io).read();
       const namespace = options.namespace ?? commonOwner(live) ?? 'default';
       if (options.all && options.ownedOnly) throw new UserError('--all and --owned-only contradict each other: choose one');

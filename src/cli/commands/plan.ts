@@ -8,8 +8,7 @@ import { renderPlanText } from '../../render/text.js';
 import { addBackendOptions, openBackend, type BackendOptions } from '../backend-options.js';
 import type { Context } from '../context.js';
 import { makePlan } from '../../plan/make-plan.js';
-import { namespaceFlagProblem } from '../../config/namespace-flag.js';
-import { UserError } from '../../errors.js';
+import { checkNamespaceFlag } from '../../config/namespace-flag.js';
 import { reportProblems } from '../report-problems.js';
 
 interface PlanOptions extends BackendOptions {
@@ -31,8 +30,7 @@ export function registerPlan(program: Command, ctx: Context): void {
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none')
     .option('--adopt', 'take over live objects with a matching key that carry no owner label')
     .action(async (paths: string[], options: PlanOptions) => {
-      const problem = options.namespace === undefined ? undefined : namespaceFlagProblem(options.namespace);
-      if (problem !== undefined) throw new UserError(problem);
+      checkNamespaceFlag(options.namespace);
       const backend = openBackend(options, ctx.io);
       const { plan, warnings } = await makePlan(paths, backend, { env: ctx.io.env, ...(options.namespace !== undefined && { namespace: options.namespace }), adopt: options.adopt === true });
       reportProblems(ctx.io, warnings);
