@@ -31,3 +31,9 @@ export function resolvePath(node: unknown, parts: readonly string[]): string[] |
   }
   return undefined;
 }
+
+/** The value a dot-separated path names in `node` (dotted keys resolved as resolvePath does), or undefined. */
+export function valueAtPath(node: unknown, path: string): unknown {
+  const steps = resolvePath(node, path.split('.'));
+  return steps?.reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], node);
+}

@@ -2,6 +2,7 @@ import type { Application, AuthStrategy, Credential, PortalctlConfig, Product, P
 import type { Change } from '../types/plan.js';
 import { everyMember, type ListKeys } from '../util/closed-set.js';
 import { withSchemaDefaults } from './defaults.js';
+import { valueAtPath } from './attr-paths.js';
 
 /** The resource kinds, parents before children: the order creates run in (deletes run in reverse). Exactly the plan schema's kinds. */
 export const KINDS = everyMember<Change['kind']>()(['auth_strategy', 'product', 'product_version', 'application', 'registration', 'credential']);
@@ -154,13 +155,9 @@ export function completeKind<K extends Kind>(def: KindDefinition<K>, neighbours:
 }
 
 function referenceTo(ref: RefDefinition, attrs: object): Reference[] {
-  const values = ref.fields.map((f) => valueAt(attrs, f));
+  const values = ref.fields.map((f) => valueAtPath(attrs, f));
   if (values.some((v) => v === undefined)) return [];
   return [{ address: address(ref.kind, joinKey(values.map(String))), field: ref.fields[ref.fields.length - 1]!, ...(ref.cascade && { cascade: true }) }];
-}
-
-function valueAt(attrs: object, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, part) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), attrs);
 }
 
 function keyOf<K extends Kind>(def: KindDefinition<K>, attrs: AttrsByKind[K]): string {

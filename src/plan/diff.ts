@@ -8,7 +8,7 @@ import type { AnyResource } from '../model/resource.js';
 import { manages, parentOf } from '../model/scope.js';
 import type { DesiredState, State } from '../model/state.js';
 import { accessNote } from './access.js';
-import { replaceAtPaths } from '../model/attr-paths.js';
+import { valueAtPath } from '../model/attr-paths.js';
 import { seal } from '../model/sealed.js';
 import { Cascades } from './cascade.js';
 import type { Change, FieldDiff, Plan } from '../types/plan.js';
@@ -238,10 +238,10 @@ function linkDependencies(changes: Change[], desired: State, live: State): void 
 /** A seal of each environment value of a desired resource, by path: apply checks the value still seals to it. */
 function sealsOf(want: AnyResource): Record<string, string> {
   const seals: Record<string, string> = {};
-  replaceAtPaths(want.attrs, Object.keys(want.envTemplates ?? {}), (value, path) => {
+  for (const path of Object.keys(want.envTemplates ?? {})) {
+    const value = valueAtPath(want.attrs, path);
     if (typeof value === 'string') seals[path] = seal(value).$sensitive;
-    return value;
-  });
+  }
   return seals;
 }
 
