@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UserError } from '../errors.js';
+import { CLASSIC_ROUTES } from './classic/index.js';
 import type { ExchangeListener } from './exchanges.js';
 import { Faults } from './faults.js';
 import { createGateway } from './gateway.js';
@@ -17,7 +18,13 @@ import { registrationRoutes } from './routes/registrations.js';
 import { createApiServer } from './server.js';
 import { EmulatorState, type SeedDeveloper } from './state.js';
 
+/** Which of Konnect's Dev Portals the emulator serves: v3 (MAPPING 6.1) or classic, v2 (6.2). One per start (6.4). */
+export type Flavour = 'v3' | 'classic';
+export const FLAVOURS: readonly Flavour[] = ['v3', 'classic'];
+
 export interface EmulatorOptions {
+  /** Default v3. */
+  flavour?: Flavour;
   /** The admin and portal API's port (0: any free one). */
   port?: number;
   /** The gateway's port (0: any free one); absent: no gateway. */
@@ -40,17 +47,18 @@ export interface EmulatorOptions {
 export interface RunningEmulator {
   /** The admin API's base URL (`/v2/…` and `/v3/…` below it): --konnect-url. */
   adminUrl: string;
-  /** The Portal API's base URL (`/api/v3/…` below it): --portal-url. The same server as the admin API. */
+  /** The Portal API's base URL (`/api/v3/…`, classic: `/api/v2/…` below it): --portal-url. The same server as the admin API. */
   portalUrl: string;
   gatewayUrl?: string;
   token: string;
+  flavour: Flavour;
   portalId: string;
   state: EmulatorState;
   stop(): Promise<void>;
 }
 
 /** Every route of the v3 subset (MAPPING 6.1). */
-const ROUTES = [
+const V3_ROUTES = [
   ...portalRoutes,
   ...authStrategyRoutes,
   ...apiRoutes,
@@ -65,13 +73,15 @@ const ROUTES = [
 /** Starts the emulator on loopback: the admin and portal API on one port, the gateway on another. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const failRate = options.failRate ?? 0;
+  const flavour = options.flavour ?? 'v3';
+  if (!FLAVOURS.includes(flavour)) throw new UserError(`--flavour ${String(flavour)}: expected ${FLAVOURS.join(' or ')}`);
   if (!(failRate >= 0 && failRate <= 1)) throw new UserError(`--fail-rate must be between 0 and 1, not ${failRate}`);
   const state = await EmulatorState.open(options.state, options.developers ?? []);
   const token = options.token ?? `kpat_${randomBytes(24).toString('base64url')}`;
   const faults = new Faults(failRate, options.seed ?? 1);
   const servers: Server[] = [];
   try {
-    const api = createApiServer(state, ROUTES, { token, latencyMs: options.latencyMs ?? 0, faults, retryAfterSeconds: options.retryAfterSeconds ?? 1, ...(options.onExchange && { onExchange: options.onExchange }) });
+    const api = createApiServer(state, flavour === 'classic' ? CLASSIC_ROUTES : V3_ROUTES, { token, latencyMs: options.latencyMs ?? 0, faults, retryAfterSeconds: options.retryAfterSeconds ?? 1, ...(options.onExchange && { onExchange: options.onExchange }) });
     servers.push(api);
     const adminUrl = await listen(api, options.port ?? 0);
     let gatewayUrl: string | undefined;
@@ -86,6 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       portalUrl: adminUrl,
       ...(gatewayUrl !== undefined && { gatewayUrl }),
       token,
+      flavour,
       portalId: state.portalId,
       state,
       stop: () => (stopping ??= (async () => {

@@ -23,6 +23,8 @@ const OPERATORS: Record<FilterType, readonly string[]> = {
 export interface ListSpec {
   filters?: Record<string, FilterType>;
   sort?: readonly string[];
+  /** The exact filter parameters accepted, when the spec names each one (the client API: `filter[name][eq]`, `filter[name]`, …). */
+  only?: readonly string[];
 }
 
 /** The values filters and sort compare, by field name (`labels.env` included). */
@@ -63,6 +65,7 @@ function filterConditions(query: URLSearchParams, spec: ListSpec): Condition[] {
   const conditions: Condition[] = [];
   for (const [key, value] of query) {
     if (!key.startsWith('filter')) continue;
+    if (spec.only !== undefined && !spec.only.includes(key)) throw unknownFilter(key);
     const parts = /^filter\[([^\]]+)\](?:\[([^\]]+)\])?$/.exec(key);
     const field = parts?.[1];
     const type = field === undefined ? undefined : typeOf(field, spec);

@@ -92,7 +92,7 @@ const common = { labels: optional(labels), protected: optional(boolean) };
 /** The fields of each table the backend reads, and what they must hold. */
 const FIELDS: Record<TableName, Record<string, Check>> = {
   auth_strategies: { name: string, display_name: optional(string), type: oneOf('key_auth', 'openid_connect'), config: optional(object), ...common },
-  products: { name: string, description: optional(string), ...common },
+  products: { name: string, description: optional(string), portal_ids: optional(list), public_labels: optional(labels), ...common },
   product_versions: {
     product_id: ref('products'),
     name: string,
@@ -102,6 +102,7 @@ const FIELDS: Record<TableName, Record<string, Check>> = {
     deprecated: optional(boolean),
     registration,
     slug: optional(string),
+    portal_product_version_id: optional(string),
     ...common,
   },
   applications: {
@@ -121,6 +122,7 @@ const FIELDS: Record<TableName, Record<string, Check>> = {
     auto_approve_applications: boolean,
     default_application_auth_strategy_id: nullable(ref('auth_strategies')),
     authentication_enabled: boolean,
+    is_public: optional(boolean),
   },
   developers: {
     portal_id: ref('portals'),

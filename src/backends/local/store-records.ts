@@ -36,6 +36,9 @@ export interface StoredProduct extends Stored {
   name: string;
   description: string;
   labels: Labels;
+  /** As a classic (v2) API product: the portals it is published to, and its public labels (absent: none). */
+  portal_ids?: string[];
+  public_labels?: Labels;
 }
 export interface StoredProductVersion extends Stored {
   product_id: string;
@@ -51,6 +54,13 @@ export interface StoredProductVersion extends Stored {
    * visibility + registration.
    */
   slug?: string;
+  /**
+   * As a classic (v2) version: the id of its portal product version (whose settings are publish_status,
+   * deprecated and registration), once one was created. A version has one while this is set or its
+   * settings differ from what "none" reads as (unpublished, not deprecated, registration off, no
+   * strategy): a record the local backend or the v3 emulator wrote gets an id derived from its own.
+   */
+  portal_product_version_id?: string;
 }
 export interface StoredApplication extends Stored {
   reference_id: string;
@@ -82,6 +92,8 @@ export interface StoredPortal {
   auto_approve_applications: boolean;
   default_application_auth_strategy_id: string | null;
   authentication_enabled: boolean;
+  /** Classic (v2): a public portal's catalog needs no login, and no application can be created in it (absent: false). */
+  is_public?: boolean;
   created_at?: string;
   updated_at?: string;
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { UserError } from '../../errors.js';
-import { startEmulator, type SeedDeveloper } from '../../emulator/index.js';
+import { FLAVOURS, startEmulator, type Flavour, type SeedDeveloper } from '../../emulator/index.js';
 import type { Context } from '../context.js';
 
 interface EmulatorOptions {
@@ -27,13 +27,14 @@ function developer(text: string, previous: SeedDeveloper[]): SeedDeveloper[] {
 }
 
 /**
- * `portalctl emulator`: Konnect's v3 Dev Portal API (MAPPING.md §6.1) on loopback over the local
- * store, until SIGINT or SIGTERM. Port 0 (the default) takes any free port; the URLs are printed.
+ * `portalctl emulator`: Konnect's v3 Dev Portal API (MAPPING.md §6.1), or with `--flavour classic`
+ * the classic one (v2, §6.2), on loopback over the local store, until SIGINT or SIGTERM. Port 0 (the
+ * default) takes any free port; the URLs are printed.
  */
 export function registerEmulator(program: Command, ctx: Context): void {
   program
     .command('emulator')
-    .description("serve Konnect's Dev Portal API (v3) on loopback over a local state, with a gateway for the keys")
+    .description("serve Konnect's Dev Portal API (v3, or classic v2) on loopback over a local state, with a gateway for the keys")
     .option('--port <n>', 'admin and portal API port (0: any free port)', integer('--port'), 0)
     .option('--gateway-port <n>', 'gateway port (0: any free port)', integer('--gateway-port'), 0)
     .option('--state <file>', 'state file, shared with the local backend (default: in memory only)')
@@ -42,9 +43,9 @@ export function registerEmulator(program: Command, ctx: Context): void {
     .option('--latency-ms <n>', 'delay every API answer', integer('--latency-ms'), 0)
     .option('--fail-rate <r>', 'share of API requests that fail (429, 500, 503, reset connection)', parseFloat, 0)
     .option('--seed <n>', 'seed of the injected faults', integer('--seed'), 1)
-    .option('--flavour <flavour>', 'API flavour: v3 (classic is not served yet)', 'v3')
+    .option('--flavour <flavour>', 'API flavour: v3 (Dev Portal v3) or classic (Dev Portal v2)', 'v3')
     .action(async (options: EmulatorOptions) => {
-      if (options.flavour !== 'v3') throw new UserError(`--flavour ${options.flavour}: only v3 is served`);
+      if (!(FLAVOURS as readonly string[]).includes(options.flavour)) throw new UserError(`--flavour ${options.flavour}: expected ${FLAVOURS.join(' or ')}`);
       if (!(options.failRate >= 0 && options.failRate <= 1)) throw new UserError('--fail-rate must be a number between 0 and 1');
       const stopped = new Promise<void>((resolve) => {
         if (ctx.io.stop?.aborted) return resolve();
@@ -53,6 +54,7 @@ export function registerEmulator(program: Command, ctx: Context): void {
       const untrap = ctx.io.trapSignals?.(() => undefined);
       try {
         const emu = await startEmulator({
+          flavour: options.flavour as Flavour,
           port: options.port,
           gatewayPort: options.gatewayPort,
           ...(options.state !== undefined && { state: options.state }),
@@ -66,7 +68,7 @@ export function registerEmulator(program: Command, ctx: Context): void {
           `admin API:  ${emu.adminUrl}   (--konnect-url)\n` +
             `portal API: ${emu.portalUrl}   (--portal-url)\n` +
             `gateway:    ${emu.gatewayUrl}\n` +
-            `portal:     default (${emu.portalId})\n` +
+            `portal:     default (${emu.portalId})${emu.flavour === 'classic' ? ', classic (/v2/…, /api/v2/…)' : ''}\n` +
             (options.token === undefined ? `token:      ${emu.token}   (KONNECT_TOKEN)\n` : '') +
             `state:      ${options.state ?? 'in memory'}\n` +
             'Stop with Ctrl-C.\n',

@@ -36,7 +36,7 @@ export function renderApplication(state: EmulatorState, id: string, a: StoredApp
   };
 }
 
-function strategySummary(state: EmulatorState, id: string) {
+export function strategySummary(state: EmulatorState, id: string) {
   const s = state.engine.get('auth_strategies', id);
   const config = s.config ?? {};
   if (s.type === 'key_auth') return { id, name: s.name, credential_type: 'key_auth', key_names: (config.key_names as string[] | undefined) ?? ['apikey'], ...(config.ttl !== undefined && { ttl: config.ttl }) };
@@ -200,9 +200,12 @@ export const applicationRoutes: Route[] = [
   },
 ];
 
-/** An application the session developer owns (directly or through a team): 404 when there is none, 403 when it is another's. */
-export function ownApplication(ctx: Ctx, state: EmulatorState): [string, StoredApplication] {
+/**
+ * An application the session developer owns (directly or through a team): 404 when there is none,
+ * `notOwned` (v3: 403) when it is another's.
+ */
+export function ownApplication(ctx: Ctx, state: EmulatorState, notOwned: () => Error = forbidden): [string, StoredApplication] {
   const [id, a] = applicationOf(ctx, state);
-  if (!state.engine.canManage(ctx.developerId!, id) && ownerOf(state, a)?.id !== ctx.developerId) throw forbidden();
+  if (!state.engine.canManage(ctx.developerId!, id) && ownerOf(state, a)?.id !== ctx.developerId) throw notOwned();
   return [id, a];
 }
