@@ -25,6 +25,18 @@ export const ALLOWED: readonly Allowance[] = [
     why: 'MAPPING 6.3 #11 (DECISION, UNCLEAR-7): the `name` description says name + version must be unique, but create-api documents no 409; the emulator answers the duplicate with a 409 ConflictError, the tool needs a refusal it can name',
   },
   {
+    operation: 'api-products/v2 create-api-product',
+    where: /^response 409$/,
+    rule: /^status not documented/,
+    why: 'DECISION (as for strategy names above; MAPPING 4.1: product name uniqueness is not documented): the classic flavour keeps the local engine\'s unique product names, because its --state is a local state, whose store check refuses two products under one name; it answers the second with a 409 ConflictError. The classic backend must not rely on it: MAPPING 4.1 reports duplicate names on read',
+  },
+  {
+    operation: 'portal-management/v2 create-portal-product-version',
+    where: /^response 409$/,
+    rule: /^status not documented/,
+    why: 'MAPPING 6.3 #21 (DECISION, UNCLEAR-16): a second portal product version for the same (portal, product version) is a 409 ConflictError; the store holds one set of portal settings per version, and the spec documents no answer for the duplicate',
+  },
+  {
     operation: 'portal-management/v3 create-portal-team',
     where: /^response 201 body \/description$/,
     rule: /minLength/,
