@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { connectionFromOptions } from '../../src/backends/konnect/connection.js';
 import { openKonnectClients } from '../../src/backends/konnect/konnect-clients.js';
 import { resolvePortal } from '../../src/backends/konnect/portal.js';
+import { CLASSIC_ROUTES } from '../../src/emulator/classic/index.js';
 import type { Exchange } from '../../src/emulator/index.js';
 import { DEV, emulator, login, seedFlow, TOKEN } from '../emulator/harness.js';
 import { checkExchange, formatViolation } from './check-exchange.js';
@@ -42,6 +43,13 @@ describe.skipIf(specs === undefined)('contract: exchanges against Konnect\'s spe
     expect(lines).toContain('POST /v3/apis → 201 [api-builder/v3 create-api] request body /id: must not be sent (readOnly)');
     expect(lines.some((l) => l.startsWith('POST /v3/apis → 201 [api-builder/v3 create-api] response 201 body /: required'))).toBe(true);
     expect(lines.some((l) => l.startsWith('DELETE /v3/apis/00000000-0000-4000-8000-000000000000 → 418 [api-builder/v3 delete-api] response 418: status not documented'))).toBe(true);
+  });
+
+  it('every route of the classic flavour is an operation of the v2 specs (MAPPING 6.2; its exchanges: test/emulator/classic.test.ts)', () => {
+    const id = '00000000-0000-4000-8000-000000000000';
+    const operations = CLASSIC_ROUTES.map((r) => `${r.method} ${r.path} → ${specs!.find(r.method, r.path.replace(/\{\w+\}/g, id))?.name ?? 'none'}`);
+    expect(operations.filter((line) => !/ → (api-products|portal-management|dev-portal|application-auth-strategies)\/v2 /.test(line))).toEqual([]);
+    expect(operations.length).toBeGreaterThanOrEqual(40);
   });
 
   it('admin routes (MAPPING 6.1 #1–30): happy paths and documented errors', async () => {
