@@ -1,4 +1,8 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { storeProblems } from '../../src/backends/local/store-check.js';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/program.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
@@ -376,6 +380,46 @@ describe('emulator --flavour classic: rules', () => {
     const first = await outcomes();
     expect(await outcomes()).toEqual(first);
     expect(new Set(first)).toEqual(new Set(['200', '429', '500', '503', 'reset']));
+  });
+
+  it('state: classic records survive a restart; a version the v3 flavour published reads as a portal product version with a stable id', async () => {
+    const state = join(await mkdtemp(join(tmpdir(), 'classic-')), 'state.json');
+    const v3 = await startEmulator({ state, port: 0, token: TOKEN });
+    const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+    const api = (await (await fetch(`${v3.adminUrl}/v3/apis`, { method: 'POST', headers, body: JSON.stringify({ name: 'billing', version: 'v1' }) })).json()) as { id: string };
+    await fetch(`${v3.adminUrl}/v3/apis/${api.id}/publications/${v3.portalId}`, { method: 'PUT', headers, body: '{"auth_strategy_ids":null}' });
+    await v3.stop();
+
+    const read = async () => {
+      const emu = await startEmulator({ flavour: 'classic', state, port: 0, token: TOKEN });
+      try {
+        const get = (path: string) => fetch(emu.adminUrl + path, { headers }).then((r) => r.json() as Promise<any>);
+        const ppv = await get(`/v2/portals/${emu.portalId}/product-versions/${api.id}`);
+        const product = (await get('/v2/api-products')).data[0];
+        const version = await get(`/v2/api-products/${product.id}/product-versions/${api.id}`);
+        return { ppv, version };
+      } finally {
+        await emu.stop();
+      }
+    };
+    const first = await read();
+    expect(first.ppv).toMatchObject({ product_version_id: api.id, publish_status: 'published', application_registration_enabled: false, auth_strategies: [] });
+    expect(first.version.portals[0].portal_product_version_id).toBe(first.ppv.id);
+    expect((await read()).ppv.id).toBe(first.ppv.id);
+
+    // A portal product version the classic flavour created keeps its id and settings on disk.
+    const emu = await startEmulator({ flavour: 'classic', state, port: 0, token: TOKEN });
+    const patched = (await (await fetch(`${emu.adminUrl}/v2/portals/${emu.portalId}/product-versions/${api.id}`, { method: 'PATCH', headers, body: '{"deprecated":true}' })).json()) as { id: string };
+    await emu.stop();
+    const again = await read();
+    expect(again.ppv).toMatchObject({ id: patched.id, deprecated: true });
+    expect(patched.id).toBe(first.ppv.id);
+  });
+
+  it('store check: the classic fields are typed', () => {
+    const base = { format_version: 1, auth_strategies: {}, product_versions: {}, applications: {}, registrations: {}, credentials: {} };
+    const portals = { p: { name: 'default', auto_approve_applications: false, default_application_auth_strategy_id: null, authentication_enabled: true, is_public: 'yes' } };
+    expect(storeProblems({ ...base, products: { a: { name: 'a', portal_ids: 'p' } }, portals })).toEqual(['products.a: portal_ids must be a list of ids, not "p"', 'portals.p: is_public must be true or false, not "yes"']);
   });
 
   it('refuses an unknown flavour', async () => {
