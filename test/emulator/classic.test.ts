@@ -99,6 +99,7 @@ describe('emulator --flavour classic: the seed flow', () => {
     expect(app.status).toBe(201);
     expect(app.body).toMatchObject({ name: 'Mobile', reference_id: 'mobile', description: 'The app', auth_strategy: { id: strategy.id, credential_type: 'key_auth' } });
 
+    expect((await client('GET', `/api/v2/applications/${app.body.id}`)).body).toMatchObject({ id: app.body.id, reference_id: 'mobile' });
     const reg = await client('POST', `/api/v2/applications/${app.body.id}/registrations`, { product_version_id: version.id });
     expect(reg.status).toBe(201);
     expect(reg.body).toMatchObject({ status: 'approved', product_id: product.id, product_name: 'billing', product_version_id: version.id, product_version_name: 'v1', application_id: app.body.id });
