@@ -12,6 +12,7 @@ import { confirm } from '../confirm.js';
 import type { Context } from '../context.js';
 import { reportProblems } from '../report-problems.js';
 import { describeStop, stopCause, stopExitCode } from '../stop.js';
+import { wholeNumber } from '../whole-number.js';
 
 interface ApplyOptions extends BackendOptions {
   plan?: string;
@@ -157,9 +158,4 @@ function checkInputs(paths: readonly string[], options: ApplyOptions): void {
   for (const [flag, given] of [['--namespace', options.namespace !== undefined], ['--adopt', options.adopt === true]] as const) {
     if (given) throw new UserError(`${flag} belongs to the plan: it was decided by plan --out, not by apply --plan`);
   }
-}
-
-function wholeNumber(flag: string, text: string): number {
-  if (!/^\d+$/.test(text)) throw new UserError(`${flag} takes a whole number, not "${text}"`);
-  return Number(text);
 }
