@@ -90,7 +90,8 @@ export async function runCycle(settings: CycleSettings, lastApplied: string | un
     const counts = countsOf(run.outcomes);
     const incomplete = incompleteCounts(run.outcomes, run.plan.changes.length);
     if (run.outcomes.length < run.plan.changes.length || incomplete.failed + incomplete.skipped > 0) {
-      log({ event: 'failed', ...at, counts, error: `apply incomplete: ${incomplete.text}` });
+      const stopped = settings.signal?.aborted === true && run.outcomes.length < run.plan.changes.length;
+      log({ event: 'failed', ...at, counts, error: stopped ? `apply stopped after the writes in flight: ${incomplete.text}; the next run finishes it` : `apply incomplete: ${incomplete.text}` });
       return { result: 'failed' };
     }
     if (run.forgottenKeys !== undefined && 'error' in run.forgottenKeys) {

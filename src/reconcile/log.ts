@@ -90,7 +90,8 @@ function textOf(e: LogEvent): string {
   }
   const details = [
     e.action !== undefined && e.address !== undefined ? `${e.action} ${e.address}` : undefined,
-    e.counts && countsText(e.counts),
+    // An error says how far an apply got itself; the counts stay in the JSON line.
+    e.counts && e.error === undefined ? countsText(e.counts) : undefined,
     e.message,
     e.error,
   ].filter((d) => d !== undefined);
