@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { UserError } from '../errors.js';
@@ -38,10 +38,21 @@ export function redactCredentials(text: string, source?: GitSource): string {
   return out.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s'"]+@/gi, '$1***@');
 }
 
-/** Where a work directory for `source` and `branch` goes when --work-dir is not given: one per repository and branch, under the OS's temporary folder. */
-export function defaultWorkDir(source: GitSource, branch: string): string {
+/**
+ * Where a work directory for `source` and `branch` goes when --work-dir is not given: one per
+ * repository and branch, in the user's cache folder. Not a shared temporary folder: another user could
+ * make the directory first, and git would run that user's hooks in it.
+ */
+export function defaultWorkDir(source: GitSource, branch: string, env: NodeJS.ProcessEnv): string {
   const key = createHash('sha256').update(`${source.identity}\n${branch}`).digest('hex').slice(0, 16);
-  return join(tmpdir(), 'portalctl-reconcile', key);
+  return join(userCacheDir(env), 'portalctl', 'reconcile', key);
+}
+
+/** The user's cache folder: $XDG_CACHE_HOME or ~/.cache, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows. */
+function userCacheDir(env: NodeJS.ProcessEnv): string {
+  if (process.platform === 'win32') return env.LOCALAPPDATA || join(homedir(), 'AppData', 'Local');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches');
+  return env.XDG_CACHE_HOME || join(homedir(), '.cache');
 }
 
 /** Refuses a branch name git would not take, or one that would change the meaning of a refspec. */
@@ -58,7 +69,11 @@ export function checkBranchName(branch: string): void {
  * credentials are used for the fetch only; the clone's `origin` records the URL without them.
  */
 export async function syncWorkDir(source: GitSource, branch: string, dir: string, env: NodeJS.ProcessEnv): Promise<string> {
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (cause) {
+    throw new UserError(`cannot make the work directory ${dir} (${(cause as NodeJS.ErrnoException).code ?? String(cause)}): choose one with --work-dir`);
+  }
   // Never wait for a password on a terminal nobody watches; end a fetch that has been silent for two minutes.
   const git = simpleGit({ baseDir: dir, timeout: { block: 120_000 } }).env({ ...env, GIT_TERMINAL_PROMPT: '0' });
   const run = async (what: string, args: string[]): Promise<string> => {

@@ -38,7 +38,7 @@ export function registerReconcile(program: Command, ctx: Context): void {
     .option('--interval <duration>', 'pause between cycles: 30s, 5m, 1h, or a number of seconds', '60s')
     .option('--once', 'run one cycle and exit with its result (for a CI schedule)')
     .option('--self-heal', 'between commits, apply drift back instead of only reporting it')
-    .option('--work-dir <dir>', 'where the clone lives (default: <OS temp folder>/portalctl-reconcile/<hash of repo and branch>)')
+    .option('--work-dir <dir>', 'where the clone lives (default: <user cache folder>/portalctl/reconcile/<hash of repo and branch>; the cache folder is $XDG_CACHE_HOME or ~/.cache, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows)')
     .addOption(new Option('--log-format <format>', 'one line per event, as text or as JSON objects').choices(LOG_FORMATS).default('text'))
     .option('--max-deletes <n>', 'refuse a cycle whose plan deletes more than n objects')
     .option('--credentials-out <file>', 'write new credential keys to this file (JSON, mode 0600); without it, a cycle that would create credentials is refused')
@@ -81,7 +81,7 @@ the cycle failed; 3 --once and the cycle was refused (deletion guard, credential
       const maxDeletes = options.maxDeletes === undefined ? undefined : wholeNumber('--max-deletes', options.maxDeletes);
       const concurrency = Math.max(1, wholeNumber('--concurrency', options.concurrency));
       checkNamespaceFlag(options.namespace);
-      const workDir = options.workDir === undefined ? defaultWorkDir(source, options.branch) : resolve(io.cwd, options.workDir);
+      const workDir = options.workDir === undefined ? defaultWorkDir(source, options.branch, io.env) : resolve(io.cwd, options.workDir);
       const keyFile = options.credentialsOut;
       // Found out now, not at the first cycle that makes a key.
       if (keyFile !== undefined) await checkCredentialsOut(keyFile, options.backend === 'local' ? options.state : undefined);
