@@ -6,6 +6,7 @@ import { ConfigError, ExitCode, UserError } from '../errors.js';
 import { redactCredentials, syncWorkDir, type GitSource } from '../git/work-dir.js';
 import { incompleteCounts } from '../render/apply-report.js';
 import { makePlan, type PlanInputs } from '../plan/make-plan.js';
+import type { Plan } from '../types/plan.js';
 import { countsOf, type EventName, type LogEvent } from './log.js';
 
 /** What every cycle of one reconcile loop works with. */
@@ -69,7 +70,7 @@ export async function runCycle(settings: CycleSettings, lastApplied: string | un
     return { result: refused ? 'refused' : 'failed' };
   }
 
-  function apply(backend: Backend, plan: () => Promise<AppliedRun['plan']>, onPlan?: (plan: AppliedRun['plan']) => void): Promise<AppliedRun> {
+  function apply(backend: Backend, plan: () => Promise<Plan>, onPlan?: (plan: Plan) => void): Promise<AppliedRun> {
     return applyRun(backend, {
       plan,
       ...(onPlan && { onPlan }),
