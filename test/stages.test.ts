@@ -14,6 +14,7 @@ const STAGES: readonly (readonly string[])[] = [
   ['plan', 'emulator'],
   ['apply'],
   ['render', 'git'],
+  ['reconcile'],
   ['cli'],
 ];
 

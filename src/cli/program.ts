@@ -7,6 +7,7 @@ import { registerApply } from './commands/apply.js';
 import { registerDump } from './commands/dump.js';
 import { registerEmulator } from './commands/emulator.js';
 import { registerPlan } from './commands/plan.js';
+import { registerReconcile } from './commands/reconcile.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
 import type { Context } from './context.js';
@@ -40,6 +41,7 @@ function buildProgram(ctx: Context): Command {
   registerPlan(program, ctx);
   registerApply(program, ctx);
   registerDump(program, ctx);
+  registerReconcile(program, ctx);
   registerSchema(program, ctx);
   registerEmulator(program, ctx);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
