@@ -14,7 +14,7 @@ const STAGES: readonly (readonly string[])[] = [
   ['plan', 'emulator'],
   ['apply'],
   ['render', 'git'],
-  ['reconcile'],
+  ['reconcile', 'migrate'],
   ['cli'],
 ];
 

@@ -6,6 +6,7 @@ import { reportProblems } from './report-problems.js';
 import { registerApply } from './commands/apply.js';
 import { registerDump } from './commands/dump.js';
 import { registerEmulator } from './commands/emulator.js';
+import { registerMigrate } from './commands/migrate.js';
 import { registerPlan } from './commands/plan.js';
 import { registerReconcile } from './commands/reconcile.js';
 import { registerSchema } from './commands/schema.js';
@@ -41,6 +42,7 @@ function buildProgram(ctx: Context): Command {
   registerPlan(program, ctx);
   registerApply(program, ctx);
   registerDump(program, ctx);
+  registerMigrate(program, ctx);
   registerReconcile(program, ctx);
   registerSchema(program, ctx);
   registerEmulator(program, ctx);

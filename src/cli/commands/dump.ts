@@ -5,6 +5,7 @@ import { checkNamespaceFlag } from '../../config/namespace-flag.js';
 import { quote } from '../../diagnostics/quote.js';
 import { SPECS } from '../../model/kinds/index.js';
 import { configText, type DumpFormat } from '../../dump/serialize.js';
+import { withDumpHeader } from '../../dump/header.js';
 import { UserError } from '../../errors.js';
 import { stateToConfig } from '../../dump/to-config.js';
 import { commonOwner, sliceByOwner } from '../../model/owner.js';
@@ -66,11 +67,11 @@ export function registerDump(program: Command, ctx: Context): void {
       }
       const text = configText(config, options.format);
       if (options.out === undefined) {
-        ctx.io.stdout(text);
+        ctx.io.stdout(withDumpHeader(text, options.backend, options.format));
         return;
       }
       const file = join(options.out, `portal.${options.format}`);
-      await writeFileAtomic(file, text);
+      await writeFileAtomic(file, withDumpHeader(text, options.backend, options.format));
       ctx.io.stdout(`wrote ${file}\n`);
     });
 }
