@@ -74,6 +74,8 @@ export function renderReport(facts: MigrationFacts): string {
   const keys = keysToReissue(facts.source);
   const statuses = adminStatuses(facts.source);
   const { dropped, owners } = facts.converted;
+  // A credential the target already holds (an earlier migration made it) keeps the key it was given then.
+  const made = new Set(facts.plan?.changes.filter((c) => c.kind === 'credential' && c.action !== 'delete').map((c) => c.address) ?? []);
   const lines: string[] = [
     `# Migration from ${facts.from} to ${facts.to}`,
     '',
@@ -96,7 +98,13 @@ export function renderReport(facts: MigrationFacts): string {
     `Credentials cannot be copied: ${UNREADABLE_KEYS[facts.from]}. The apply creates each credential anew on the target, and ` +
       'writes the new keys to `--credentials-out`; hand them to the teams of these applications and retire the old keys with the old portal.',
     '',
-    ...(keys.length === 0 ? ['None: no application of the source has credentials.'] : ['| application | credentials |', '|---|---|', ...keys.map((k) => `| ${cell(k.application)} | ${k.credentials.map(cell).join(', ')} |`)]),
+    ...(keys.length === 0
+      ? ['None: no application of the source has credentials.']
+      : [
+          '| application | credentials | new keys in this plan |',
+          '|---|---|---:|',
+          ...keys.map((k) => `| ${cell(k.application)} | ${k.credentials.map(cell).join(', ')} | ${k.credentials.filter((name) => made.has(`credential.${k.application}/${name}`)).length} |`),
+        ]),
     '',
     `## Fields the target cannot hold (${dropped.length})`,
     '',

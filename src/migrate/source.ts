@@ -21,7 +21,10 @@ export const UNREADABLE_KEYS: Record<SourceBackend, string> = {
 export async function checkDumpHeaders(files: readonly string[], from: SourceBackend): Promise<string | undefined> {
   const unheaded: string[] = [];
   for (const file of files) {
-    const named = dumpedFrom(await readFile(file, 'utf8'));
+    // A file that cannot be read is the loader's to report, with its position.
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    const named = dumpedFrom(text);
     if (named === undefined) unheaded.push(file);
     else if (named !== from) throw new UserError(`${file}: dumped from the ${named} backend, not from ${from} (--from ${named}, or dump the ${from} portal again)`);
   }

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -61,6 +61,7 @@ async function localDump(dir: string): Promise<PortalShape> {
   expect(applied.stderr).toBe('');
   const dumped = await cli(['dump', '--state', state, '--out', join(dir, 'source')]);
   expect(dumped.code).toBe(0);
+  expect(await readFile(join(dir, 'source', 'portal.yaml'), 'utf8')).toMatch(/^# yaml-language-server: .*\n# portalctl dump --backend local\n/);
   return {
     statuses: new Map([
       ['registration.web/shop/v1', 'approved'],
@@ -106,11 +107,13 @@ describe.each(SOURCES)('migrate from $name to a v3 emulator', (source) => {
     const migrate = ['migrate', join(dir, 'source'), '--from', source.from, '--to', 'konnect', ...target, '--out', out];
 
     const before = JSON.stringify(emu.state.data);
+    const sourceBefore = await readFile(join(dir, 'source', 'portal.yaml'), 'utf8');
     const dry = await cli(migrate, ENV);
     expect(dry.stderr).toBe('');
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('dry run: nothing changed on either side');
     expect(JSON.stringify(emu.state.data)).toBe(before);
+    expect(await readFile(join(dir, 'source', 'portal.yaml'), 'utf8')).toBe(sourceBefore);
     const report = await readFile(join(out, 'MIGRATION.md'), 'utf8');
     for (const app of shape.credentials.keys()) expect(report).toContain(`| ${app} |`);
     for (const field of source.expectDropped.fields) expect(report).toContain(field.replaceAll('_', '\\_'));
@@ -130,6 +133,13 @@ describe.each(SOURCES)('migrate from $name to a v3 emulator', (source) => {
     expect(refused.stderr).toBe(`error: --out ${out} is not empty: pass --force to replace the files migrate writes there\n`);
     expect(JSON.stringify(emu.state.data)).toBe(before);
 
+    // Off a terminal, keys need a file to go to: refused (exit 3) before anything changes, as apply does.
+    const keyless = await cli([...migrate, '--force', '--apply', '--yes'], ENV);
+    expect(keyless.stderr).toBe('error: the plan creates credentials and their keys can be shown only once: pass --credentials-out FILE (nothing applied)\n');
+    expect(keyless.code).toBe(3);
+    expect(JSON.stringify(emu.state.data)).toBe(before);
+    expect(await readFile(join(out, 'MIGRATION.md'), 'utf8')).toContain('## What stops the plan');
+
     const applied = await cli([...migrate, '--force', '--apply', '--yes', '--credentials-out', join(dir, 'keys.json')], ENV);
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
@@ -142,7 +152,7 @@ describe.each(SOURCES)('migrate from $name to a v3 emulator', (source) => {
     expect(Object.keys(keys).sort()).toEqual([...shape.credentials.values()].flat().sort());
     const finalReport = await readFile(join(out, 'MIGRATION.md'), 'utf8');
     expect(finalReport).toContain(`Applied: `);
-    for (const app of shape.credentials.keys()) expect(finalReport).toContain(`| ${app} |`);
+    for (const [app, credentials] of shape.credentials) expect(finalReport).toMatch(new RegExp(`^\\| ${app} \\| .* \\| ${credentials.length} \\|$`, 'm'));
     // No key reaches the report or the converted config.
     const converted = (await Promise.all(['applications.yaml', 'products.yaml', 'auth_strategies.yaml'].map((f) => readFile(join(out, f), 'utf8')))).join('');
     for (const key of Object.values(keys)) {
@@ -217,6 +227,25 @@ describe('migrate', () => {
     const report = await readFile(join(out, 'MIGRATION.md'), 'utf8');
     expect(report).toContain('## What stops the plan');
     expect(report).toContain('an unpublished version cannot accept registrations');
+  });
+
+  it('writes --out only where nothing else would be planned with it: not inside the source, not over other config files', async () => {
+    const dir = await tempDir();
+    const source = join(dir, 'source');
+    await writeClassicDump(source, 1);
+    const base = ['migrate', source, '--from', 'konnect-classic', '--to', 'local', '--state', join(dir, 'state.json')];
+    expect((await cli([...base, '--out', join(source, 'v3')])).stderr).toBe(`error: --out ${join(source, 'v3')} is inside the source ${source}: write the migration to a folder of its own\n`);
+    const out = join(dir, 'out');
+    await mkdir(out);
+    await writeFile(join(out, 'extra.yaml'), 'namespace: payments\n');
+    expect((await cli([...base, '--out', out, '--force'])).stderr).toBe(
+      `error: ${join(out, 'extra.yaml')} would be planned with the migration: move it out of ${out} (--force replaces only the files migrate writes)\n`,
+    );
+    await rm(join(out, 'extra.yaml'));
+    const run = await cli([...base, '--out', out, '--force']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    await expect(access(join(dir, 'state.json'))).rejects.toThrow(); // a dry run makes no local state either
   });
 
   it('takes apply options only with --apply, and the target only as --to', async () => {

@@ -37,17 +37,12 @@ interface MigrateOptions extends BackendOptions {
 }
 
 export function registerMigrate(program: Command, ctx: Context): void {
-  const command = addBackendOptions(
-    program
-      .command('migrate')
-      .description('convert a dumped portal (dump --out) into config for another backend, plan it there and report what carries over; --apply applies it')
-      .argument('<paths...>', 'the dumped config: the folder `dump --out` wrote (files or folders)'),
-  );
-  // The target is --to: --backend would read as the source's.
-  command.options.find((o) => o.long === '--backend')?.hideHelp();
-  command
+  const command = program
+    .command('migrate')
+    .description('convert a dumped portal (dump --out) into config for another backend, plan it there and report what carries over; --apply applies it')
+    .argument('<paths...>', 'the dumped config: the folder `dump --out` wrote (files or folders)')
     .addOption(new Option('--from <backend>', 'the backend the config was dumped from').choices(SOURCE_BACKENDS).makeOptionMandatory())
-    .addOption(new Option('--to <backend>', 'the backend to migrate to (its options: --konnect-url/--region, --portal, --portal-url, --state)').choices(BACKEND_NAMES).makeOptionMandatory())
+    .addOption(new Option('--to <backend>', 'the backend to migrate to (its options below: --konnect-url/--region, --portal, --portal-url, --state)').choices(BACKEND_NAMES).makeOptionMandatory())
     .requiredOption('--out <dir>', 'where the converted config is written (one file per section): the config to commit for the target')
     .option('--report <file>', 'the migration report (markdown; default <out>/MIGRATION.md)')
     .option('--force', 'write into a non-empty --out, replacing the files migrate writes there')
@@ -55,7 +50,11 @@ export function registerMigrate(program: Command, ctx: Context): void {
     .option('-y, --yes', 'with --apply: apply without asking (required when not run from a terminal)')
     .option('--max-deletes <n>', 'with --apply: refuse (exit 3) a plan that deletes more than n objects')
     .option('--credentials-out <file>', 'with --apply: write the re-issued credential keys to this file (JSON, mode 0600)')
-    .option('--concurrency <n>', 'with --apply: writes in flight at once', '8')
+    .option('--concurrency <n>', 'with --apply: writes in flight at once', '8');
+  addBackendOptions(command);
+  // The target is --to: --backend would read as the source's.
+  command.options.find((o) => o.long === '--backend')?.hideHelp();
+  command
     .addHelpText(
       'after',
       '\nA migration is two commands, e.g. from the classic Dev Portal to v3:\n' +
