@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { cell } from '../../src/render/markdown.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { writeClassicDump, type PortalShape } from './classic-fixture.js';
 
@@ -247,6 +248,19 @@ describe('migrate', () => {
     expect(run.code).toBe(0);
     await expect(access(join(dir, 'state.json'))).rejects.toThrow(); // a dry run makes no local state either
   });
+
+  it('reports a target that cannot be read as what stops the plan', async () => {
+    const dir = await tempDir();
+    await writeClassicDump(join(dir, 'source'), 1);
+    const { emu, target } = await v3Emulator();
+    await emu.stop();
+    const out = join(dir, 'out');
+    const run = await cli(['migrate', join(dir, 'source'), '--from', 'konnect-classic', '--to', 'konnect', ...target, '--out', out], ENV);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: .*\n$/);
+    const report = await readFile(join(out, 'MIGRATION.md'), 'utf8');
+    expect(report).toContain(`## What stops the plan\n\n- ${cell(run.stderr.slice('error: '.length, -1))}`);
+  }, 60_000);
 
   it('takes apply options only with --apply, and the target only as --to', async () => {
     const dir = await tempDir();

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { applyRun, type AppliedRun } from '../../apply/apply-run.js';
+import { BackendError } from '../../backends/backend.js';
 import { BACKEND_NAMES, type BackendName } from '../../backends/registry.js';
 import { findConfigFiles } from '../../config/files.js';
 import { loadDesired } from '../../config/load.js';
@@ -122,7 +123,8 @@ export function registerMigrate(program: Command, ctx: Context): void {
       };
       /** A stop is in the report too (what stops the plan), then reported as any error is. */
       const stopWith = async (cause: unknown): Promise<never> => {
-        if (cause instanceof UserError) {
+        // A config the target refuses, a refused plan, a portal that cannot be read.
+        if (cause instanceof UserError || cause instanceof BackendError) {
           facts.stopped = cause instanceof ConfigError ? cause.problems.map((p: Problem) => formatProblem(p)) : [cause.message];
           await finish();
         }
