@@ -14,6 +14,8 @@ export interface StoreData {
   portals?: Record<string, StoredPortal>;
   developers?: Record<string, StoredDeveloper>;
   teams?: Record<string, StoredTeam>;
+  /** Namespace → the commit it was last applied from (written by a complete apply from a git checkout). */
+  applied_commits?: Record<string, StoredAppliedCommit>;
 }
 
 type Labels = Record<string, string>;
@@ -82,6 +84,8 @@ export interface StoredPortal {
   auto_approve_applications: boolean;
   default_application_auth_strategy_id: string | null;
   authentication_enabled: boolean;
+  /** The portal's own labels (the konnect backend keeps the commit each namespace was applied from in one). */
+  labels?: Labels;
   created_at?: string;
   updated_at?: string;
 }
@@ -104,4 +108,10 @@ export interface StoredTeam {
   members?: string[];
   created_at?: string;
   updated_at?: string;
+}
+export interface StoredAppliedCommit {
+  commit: string;
+  dirty: boolean;
+  /** ISO 8601, UTC, to the second. */
+  at: string;
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { checkCredentialsOut, CredentialsSink, removeCredentials } from '../../apply/credentials-file.js';
 import { execute, type Outcome } from '../../apply/executor.js';
+import { recordAppliedCommit, type CommitRecord } from '../../apply/record-commit.js';
 import { changedValues, unresolvedVariables } from '../../apply/planned-resource.js';
 import { checkNamespaceFlag } from '../../config/namespace-flag.js';
 import { ExitCode, UserError } from '../../errors.js';
@@ -80,7 +81,8 @@ export function registerApply(program: Command, ctx: Context): void {
             plan = made.plan;
           }
           io.stdout(renderPlanText(plan, colors));
-          if (plan.changes.length === 0) return { total: 0, outcomes: [] as Outcome[] };
+          // Nothing to change: the portal already matches the plan's commit.
+          if (plan.changes.length === 0) return { total: 0, outcomes: [] as Outcome[], commit: await recordAppliedCommit(tx, plan, []) };
 
           checkDeleteLimit(plan, maxDeletes);
           checkSecretsHaveAHome(plan, { credentialsFile: keyFile !== undefined, terminal: io.stdoutIsTTY });
@@ -114,14 +116,14 @@ export function registerApply(program: Command, ctx: Context): void {
             // Each new key is in the credentials file before its credential counts as made (and is saved).
             ...(sink && { onSecret: (change: Change, secret: string) => sink.add(change.address, secret) }),
           });
-          return { total, outcomes };
+          return { total, outcomes, commit: await recordAppliedCommit(tx, plan, outcomes, { stopped: stopCause(io.stop) !== undefined }) };
         });
-        await report(run.outcomes, run.total);
+        await report(run.outcomes, run.total, run.commit);
       } finally {
         untrap();
       }
 
-      async function report(outcomes: Outcome[], total: number): Promise<void> {
+      async function report(outcomes: Outcome[], total: number, commit: CommitRecord | undefined): Promise<void> {
         const secrets = outcomes.flatMap((o) => (o.status === 'applied' && o.secret !== undefined ? [[o.change.address, o.secret] as const] : []));
         if (secrets.length > 0) {
           if (keyFile !== undefined) io.stdout(`wrote ${secrets.length} new credential ${secrets.length === 1 ? 'key' : 'keys'} to ${keyFile}\n`);
@@ -136,14 +138,19 @@ export function registerApply(program: Command, ctx: Context): void {
           if (options.debug) io.stderr(`debug: ${line}`);
         }
 
+        if (commit?.recorded) io.stdout(`${commit.line}\n`);
+        const unrecorded = commit !== undefined && !commit.recorded ? `; ${commit.line}` : '';
+
         const counts = incompleteCounts(outcomes, total);
         const stopped = stopCause(io.stop);
         if (stopped !== undefined && total > 0) {
-          io.stderr(`apply ${describeStop(stopped)}: ${counts.text}; apply again to finish\n`);
+          io.stderr(`apply ${describeStop(stopped)}: ${counts.text}${unrecorded}; apply again to finish\n`);
           ctx.exitCode = stopExitCode(stopped);
         } else if (counts.failed + counts.skipped > 0) {
-          io.stderr(`apply incomplete: ${counts.text}; fix the cause and apply again\n`);
+          io.stderr(`apply incomplete: ${counts.text}${unrecorded}; fix the cause and apply again\n`);
           ctx.exitCode = ExitCode.error;
+        } else if (unrecorded !== '') {
+          io.stderr(`warning: ${commit!.line}\n`);
         }
       }
 
