@@ -17,7 +17,7 @@ const SKIPPED = /(^|\/)(\.[^/]*|node_modules)\//;
 /**
  * The checkout the config paths are in, or undefined when they are not all in one git work tree
  * with a commit (a plain folder, an unborn branch, no git at all): applying from there is fine,
- * there is just no commit to name. Only reads: `status` runs without optional locks, so it never
+ * there is just no commit to name. Only reads: `status` runs with --no-optional-locks, so it never
  * refreshes the index.
  */
 export async function findCheckout(paths: readonly string[]): Promise<Checkout | undefined> {
@@ -26,7 +26,7 @@ export async function findCheckout(paths: readonly string[]): Promise<Checkout |
     // Real paths: git names its top folder through them.
     const real = await Promise.all(paths.map((p) => realpath(p)));
     const named = await Promise.all(real.map(async (path) => ({ path, file: (await stat(path)).isFile() })));
-    const git = simpleGit({ baseDir: named[0]!.file ? dirname(named[0]!.path) : named[0]!.path }).env({ ...process.env, GIT_OPTIONAL_LOCKS: '0' });
+    const git = simpleGit({ baseDir: named[0]!.file ? dirname(named[0]!.path) : named[0]!.path });
     if ((await git.revparse(['--is-inside-work-tree'])).trim() !== 'true') return undefined;
     const top = await realpath((await git.revparse(['--show-toplevel'])).trim());
     if (!real.every((p) => within(top, p))) return undefined;
@@ -44,7 +44,7 @@ export async function findCheckout(paths: readonly string[]): Promise<Checkout |
  * files the walk reads count.
  */
 async function configChanged(git: SimpleGit, top: string, named: readonly { path: string; file: boolean }[]): Promise<boolean> {
-  const out = await git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=matching', '--no-renames', '--', ...named.map((n) => n.path)]);
+  const out = await git.raw(['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=matching', '--no-renames', '--', ...named.map((n) => n.path)]);
   for (const entry of out.split('\0')) {
     if (entry.length < 4) continue;
     // Porcelain paths are relative to the top of the work tree.
