@@ -4,7 +4,6 @@ import type { Problem } from '../diagnostics/problems.js';
 import { ConfigError } from '../errors.js';
 import type { Plan } from '../types/plan.js';
 import { diffStates } from './diff.js';
-import { addProvenance } from './provenance.js';
 
 export interface PlanInputs {
   env: NodeJS.ProcessEnv;
@@ -27,7 +26,6 @@ export async function makePlan(paths: readonly string[], backend: Backend, input
   if (problems.some((p) => p.severity === 'error')) throw new ConfigError(problems);
   const scoped = backend.readFor ? await backend.readFor(live, desired) : live;
   const plan = diffStates(desired, scoped, { backend: { type: backend.type, target: backend.target }, adopt: inputs.adopt === true, capabilities: backend.capabilities });
-  await addProvenance(plan, paths, backend);
   const unmet = backend.unmet?.(plan);
   if (unmet !== undefined) plan.warnings.push(`this plan cannot be applied: ${unmet}`);
   const counts = backend.requestCounts?.();

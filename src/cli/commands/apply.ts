@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { checkCredentialsOut, CredentialsSink, removeCredentials } from '../../apply/credentials-file.js';
 import { execute, type Outcome } from '../../apply/executor.js';
 import { recordAppliedCommit, type CommitRecord } from '../../apply/record-commit.js';
+import { addProvenance } from '../../git/provenance.js';
 import { changedValues, unresolvedVariables } from '../../apply/planned-resource.js';
 import { checkNamespaceFlag } from '../../config/namespace-flag.js';
 import { ExitCode, UserError } from '../../errors.js';
@@ -79,6 +80,7 @@ export function registerApply(program: Command, ctx: Context): void {
             const made = await makePlan(paths, backend, { env: io.env, ...(options.namespace !== undefined && { namespace: options.namespace }), adopt: options.adopt === true });
             reportProblems(io, made.warnings);
             plan = made.plan;
+            await addProvenance(plan, paths, backend);
           }
           io.stdout(renderPlanText(plan, colors));
           // Nothing to change: the portal already matches the plan's commit.

@@ -67,11 +67,9 @@ export function registerDump(program: Command, ctx: Context): void {
       }
       const applied = await backend.readApplied?.(namespace);
       let text = configText(config, options.format);
-      if (applied !== undefined) {
-        const line = `last applied from commit ${applied.commit}${applied.dirty ? ' with uncommitted changes' : ''}${applied.at === undefined ? '' : ` at ${applied.at}`} (namespace ${quote(namespace)})`;
-        // YAML: a comment under the schema line; JSON has no comments, so a note says it.
-        if (options.format === 'yaml') text = text.replace('\n', `\n# ${line}\n`);
-        else ctx.io.stderr(`note: ${line}\n`);
+      // A comment under the schema line (JSON has no comments).
+      if (applied !== undefined && options.format === 'yaml') {
+        text = text.replace('\n', `\n# last applied from commit ${applied.commit}${applied.dirty ? ' with uncommitted changes' : ''}${applied.at === undefined ? '' : ` at ${applied.at}`} (namespace ${quote(namespace)})\n`);
       }
       if (options.out === undefined) {
         ctx.io.stdout(text);
