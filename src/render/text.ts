@@ -1,5 +1,6 @@
 import type { Change, FieldDiff, Plan } from '../types/plan.js';
 import type { Palette } from './color.js';
+import { describeApplied } from './applied.js';
 
 const VERB = { create: 'creating', update: 'updating', replace: 'replacing', delete: 'deleting' } as const;
 
@@ -46,6 +47,7 @@ export function renderPlanText(plan: Plan, colors: Palette): string {
   for (const warning of plan.warnings) lines.push(colors.dim(`note: ${warning}`));
   if (plan.changes.length === 0) lines.push('No changes.');
   lines.push(...summaryLines(plan.summary));
+  if (plan.applied !== undefined) lines.push(colors.dim(`last applied: ${describeApplied(plan.applied)}`));
   return lines.join('\n') + '\n';
 }
 

@@ -75,6 +75,36 @@ export interface Plan {
      */
     retried: number;
   };
+  /**
+   * The git commit the config was read from (absent when the config paths are not all in one git work tree with a commit). A complete apply of this plan records it as applied for the namespace.
+   */
+  source_commit?: {
+    /**
+     * The full commit id of the work tree's HEAD.
+     */
+    commit: string;
+    /**
+     * Whether the config paths differ from that commit (changed, deleted or untracked config files).
+     */
+    dirty: boolean;
+  };
+  /**
+   * What the portal records as last applied for this namespace, when the plan was made (absent when it records nothing, or the backend cannot hold a record).
+   */
+  applied?: {
+    /**
+     * The commit id as recorded (the konnect backend keeps at most its first 40 characters).
+     */
+    commit: string;
+    /**
+     * Whether the config applied differed from that commit.
+     */
+    dirty: boolean;
+    /**
+     * When an apply first brought the portal to this commit (UTC, ISO 8601, to the second); absent when the backend did not keep it.
+     */
+    at?: string;
+  };
 }
 /**
  * One object to create, update, replace or delete.

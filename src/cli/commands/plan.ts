@@ -8,6 +8,7 @@ import { renderPlanText } from '../../render/text.js';
 import { addBackendOptions, openBackend, type BackendOptions } from '../backend-options.js';
 import type { Context } from '../context.js';
 import { makePlan } from '../../plan/make-plan.js';
+import { addProvenance } from '../../git/provenance.js';
 import { checkNamespaceFlag } from '../../config/namespace-flag.js';
 import { reportProblems } from '../report-problems.js';
 
@@ -34,6 +35,7 @@ export function registerPlan(program: Command, ctx: Context): void {
       const backend = openBackend(options, ctx.io);
       const { plan, warnings } = await makePlan(paths, backend, { env: ctx.io.env, ...(options.namespace !== undefined && { namespace: options.namespace }), adopt: options.adopt === true });
       reportProblems(ctx.io, warnings);
+      await addProvenance(plan, paths, backend);
       if (options.format === 'json') ctx.io.stdout(renderPlanJson(plan));
       else if (options.format === 'markdown') ctx.io.stdout(renderPlanMarkdown(plan));
       else ctx.io.stdout(renderPlanText(plan, palette(colorEnabled(ctx.io.stdoutIsTTY, ctx.io.env, ctx.noColor))));
