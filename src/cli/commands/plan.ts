@@ -10,12 +10,16 @@ import type { Context } from '../context.js';
 import { makePlan } from '../../plan/make-plan.js';
 import { checkNamespaceFlag } from '../../config/namespace-flag.js';
 import { reportProblems } from '../report-problems.js';
+import { blameSources } from '../../git/blame.js';
+import { Repository } from '../../git/repository.js';
 
 interface PlanOptions extends BackendOptions {
   format: 'text' | 'json' | 'markdown';
   out?: string;
   detailedExitcode?: boolean;
   adopt?: boolean;
+  base?: string;
+  blame?: boolean;
 }
 
 export function registerPlan(program: Command, ctx: Context): void {
@@ -29,10 +33,32 @@ export function registerPlan(program: Command, ctx: Context): void {
     .option('--out <file>', 'also save the plan as JSON (schemas/plan.schema.json)')
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when there are none')
     .option('--adopt', 'take over live objects with a matching key that carry no owner label')
+    .option('--base <ref>', 'tell this change from drift: compare with the config at this git ref too (e.g. origin/main, HEAD~1)')
+    .option('--blame', 'name the commit, author and date that last touched the line declaring each change')
+    .addHelpText(
+      'after',
+      '\nEvery change names the file and line that declare it. With --base REF, the config as it stands at\n' +
+        'REF is read from git (the work tree and index are left alone) and the plan is shown in two parts:\n' +
+        'what this change introduces (the config vs the config at REF), and drift (the portal differs from\n' +
+        'the config at REF: it was changed outside git). A delete names where REF declared it. A config at\n' +
+        'REF that does not load is a warning: every change is then shown as introduced. --blame adds the\n' +
+        'commit, author and date of each declaring line (at REF for a delete; uncommitted lines say so).\n' +
+        'Both need PATHS in a git work tree. apply takes no --base: it applies every change, introduced\n' +
+        'and drift alike.\n',
+    )
     .action(async (paths: string[], options: PlanOptions) => {
       checkNamespaceFlag(options.namespace);
+      // Git first: a bad ref or a config outside git fails before the portal is read.
+      const repo = options.base !== undefined || options.blame ? await Repository.open(paths, options.base !== undefined ? '--base' : '--blame') : undefined;
+      const base = options.base !== undefined ? { repo: repo!, ref: options.base, commit: await repo!.commitOf(options.base, '--base') } : undefined;
       const backend = openBackend(options, ctx.io);
-      const { plan, warnings } = await makePlan(paths, backend, { env: ctx.io.env, ...(options.namespace !== undefined && { namespace: options.namespace }), adopt: options.adopt === true });
+      const { plan, warnings } = await makePlan(paths, backend, {
+        env: ctx.io.env,
+        ...(options.namespace !== undefined && { namespace: options.namespace }),
+        adopt: options.adopt === true,
+        ...(base !== undefined && { base }),
+      });
+      if (options.blame) await blameSources(plan, repo!);
       reportProblems(ctx.io, warnings);
       if (options.format === 'json') ctx.io.stdout(renderPlanJson(plan));
       else if (options.format === 'markdown') ctx.io.stdout(renderPlanMarkdown(plan));
