@@ -1,11 +1,9 @@
 import type { Backend } from '../backends/backend.js';
-import { loadDesired, type LoadOptions } from '../config/load.js';
+import { loadDesired, type ConfigSource, type LoadOptions } from '../config/load.js';
 import type { DesiredState, State } from '../model/state.js';
 import { warning, type Problem } from '../diagnostics/problems.js';
 import { ConfigError } from '../errors.js';
 import type { Plan } from '../types/plan.js';
-import { configAtRef } from '../git/config-at-ref.js';
-import type { Repository } from '../git/repository.js';
 import { diffStates } from './diff.js';
 import { splitByOrigin } from './origin.js';
 
@@ -15,8 +13,8 @@ export interface PlanInputs {
   namespace?: string;
   /** Take over unlabelled live objects with a declared key. */
   adopt?: boolean;
-  /** --base: the git commit whose config the plan is compared with, to tell this change from drift. */
-  base?: { repo: Repository; ref: string; commit: string };
+  /** --base: the config the plan is compared with, to tell this change from drift (git's objects at a commit). */
+  base?: { ref: string; commit: string; source: ConfigSource };
 }
 
 /**
@@ -47,8 +45,7 @@ export async function makePlan(paths: readonly string[], backend: Backend, input
  * plan: one warning, and every change counts as introduced.
  */
 async function compareWithBase(plan: Plan, paths: readonly string[], head: DesiredState, live: State, base: NonNullable<PlanInputs['base']>, loadOptions: LoadOptions): Promise<Problem[]> {
-  const source = configAtRef(base.repo, base.commit, base.ref);
-  const loaded = await loadDesired(paths, { ...loadOptions, source });
+  const loaded = await loadDesired(paths, { ...loadOptions, source: base.source });
   const errors = loaded.problems.filter((p) => p.severity === 'error').length;
   splitByOrigin(plan, head, { ref: base.ref, commit: base.commit, desired: loaded.desired, errors }, live);
   if (loaded.desired !== undefined) return [];

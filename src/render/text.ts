@@ -56,7 +56,6 @@ export function renderPlanText(plan: Plan, colors: Palette): string {
 
 function changeLines(change: Change, colors: Palette): string[] {
   const lines = [changeLine(change, colors)];
-  if (change.source !== undefined) lines.push(colors.dim(`  declared at ${declaredAt(change.source)}`));
   if (change.action === 'update' || change.action === 'replace') {
     // In a change that is introduced, the fields that drifted are told apart.
     const drift = (d: FieldDiff) => (d.drift && change.origin === 'change' ? ' (drift)' : '');
@@ -65,6 +64,7 @@ function changeLines(change: Change, colors: Palette): string[] {
   for (const taken of change.cascade ?? []) lines.push(colors.red(`  with ${taken.replace('.', ' ')}`));
   // What a registration change does to access: what a reviewer is there to check.
   if (change.access !== undefined) lines.push(`  access: ${change.access}`);
+  if (change.source !== undefined) lines.push(colors.dim(`  declared at ${declaredAt(change.source)}`));
   return lines;
 }
 

@@ -7,11 +7,12 @@ import { renderPlanMarkdown } from '../../render/markdown.js';
 import { renderPlanText } from '../../render/text.js';
 import { addBackendOptions, openBackend, type BackendOptions } from '../backend-options.js';
 import type { Context } from '../context.js';
-import { makePlan } from '../../plan/make-plan.js';
+import { makePlan, type PlanInputs } from '../../plan/make-plan.js';
 import { checkNamespaceFlag } from '../../config/namespace-flag.js';
 import { reportProblems } from '../report-problems.js';
 import { blameSources } from '../../git/blame.js';
 import { Repository } from '../../git/repository.js';
+import { configAtRef } from '../../git/config-at-ref.js';
 
 interface PlanOptions extends BackendOptions {
   format: 'text' | 'json' | 'markdown';
@@ -49,8 +50,7 @@ export function registerPlan(program: Command, ctx: Context): void {
     .action(async (paths: string[], options: PlanOptions) => {
       checkNamespaceFlag(options.namespace);
       // Git first: a bad ref or a config outside git fails before the portal is read.
-      const repo = options.base !== undefined || options.blame ? await Repository.open(paths, options.base !== undefined ? '--base' : '--blame') : undefined;
-      const base = options.base !== undefined ? { repo: repo!, ref: options.base, commit: await repo!.commitOf(options.base, '--base') } : undefined;
+      const { repo, base } = await gitInputs(paths, options);
       const backend = openBackend(options, ctx.io);
       const { plan, warnings } = await makePlan(paths, backend, {
         env: ctx.io.env,
@@ -58,7 +58,7 @@ export function registerPlan(program: Command, ctx: Context): void {
         adopt: options.adopt === true,
         ...(base !== undefined && { base }),
       });
-      if (options.blame) await blameSources(plan, repo!);
+      if (options.blame && repo) await blameSources(plan, repo);
       reportProblems(ctx.io, warnings);
       if (options.format === 'json') ctx.io.stdout(renderPlanJson(plan));
       else if (options.format === 'markdown') ctx.io.stdout(renderPlanMarkdown(plan));
@@ -66,4 +66,13 @@ export function registerPlan(program: Command, ctx: Context): void {
       if (options.out !== undefined) await writeFileAtomic(options.out, renderPlanJson(plan));
       if (options.detailedExitcode && plan.changes.length > 0) ctx.exitCode = ExitCode.changes;
     });
+}
+
+/** The git work tree of PATHS when --base or --blame needs it, and the config at --base. */
+async function gitInputs(paths: readonly string[], options: PlanOptions): Promise<{ repo?: Repository; base?: PlanInputs['base'] }> {
+  if (options.base === undefined && !options.blame) return {};
+  const repo = await Repository.open(paths, options.base !== undefined ? '--base' : '--blame');
+  if (options.base === undefined) return { repo };
+  const commit = await repo.commitOf(options.base, '--base');
+  return { repo, base: { ref: options.base, commit, source: configAtRef(repo, commit, options.base) } };
 }
