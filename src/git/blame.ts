@@ -1,6 +1,6 @@
 import { mapBounded } from '../config/bounded.js';
 import type { Blame, Change, Plan } from '../types/plan.js';
-import { gitFailure, type Repository } from './repository.js';
+import { gitFailure, gitMessage, type Repository } from './repository.js';
 
 /** Blames run at once: each is a git process, and the machine's cores are shared. */
 const CONCURRENT_BLAMES = 4;
@@ -46,7 +46,7 @@ async function blameFile(repo: Repository, path: string, commit: string | undefi
   try {
     out = await repo.git.raw(['blame', '--porcelain', ...(commit === undefined ? [] : [commit]), '--', path]);
   } catch (cause) {
-    throw gitFailure(cause, `${path}: git blame failed (${firstLine(cause)})`);
+    throw gitFailure(cause, `${path}: git blame failed (${gitMessage(cause)})`);
   }
   const lines = parsePorcelain(out);
   return (line) => lines.get(line);
@@ -105,8 +105,4 @@ function isoDate(seconds: number, tz: string): string | undefined {
   const minutes = (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3]));
   const local = new Date((seconds + minutes * 60) * 1000).toISOString().slice(0, 19);
   return `${local}${offset[1]}${offset[2]}:${offset[3]}`;
-}
-
-function firstLine(cause: unknown): string {
-  return (cause instanceof Error ? cause.message : String(cause)).trim().split('\n', 1)[0]!.replace(/^fatal: /, '');
 }

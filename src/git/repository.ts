@@ -23,7 +23,9 @@ export class Repository {
     for (const path of paths) {
       const dir = await existingDir(resolve(path));
       const top = await topLevel(dir).catch((cause: unknown) => {
-        throw gitFailure(cause, `${path}: not in a git work tree (${why} reads the config's history from git)`);
+        // Anything but "not a git repository" (a repository git refuses, e.g. of another owner) is told as git tells it.
+        const reason = gitMessage(cause);
+        throw gitFailure(cause, reason === '' || /not a git repository|work tree/i.test(reason) ? `${path}: not in a git work tree (${why} reads the config's history from git)` : `${path}: git: ${reason}`);
       });
       if (found === undefined) found = new Repository(top, simpleGit({ baseDir: top, maxConcurrentProcesses: 4 }));
       else if (found.top !== top) throw new UserError(`${path}: in the git work tree ${top}, not ${found.top}; ${why} needs the config in one work tree`);
@@ -71,6 +73,11 @@ export function gitFailure(cause: unknown, message: string): UserError {
   const text = cause instanceof Error ? cause.message : String(cause);
   if (/ENOENT|spawn git/.test(text)) return new UserError('git is not installed or not on PATH (needed by --base and --blame)', undefined, { cause });
   return new UserError(message, undefined, { cause });
+}
+
+/** The first line of what git said, without `fatal: `. */
+export function gitMessage(cause: unknown): string {
+  return (cause instanceof Error ? cause.message : String(cause)).trim().split('\n', 1)[0]!.replace(/^(fatal|error): /, '');
 }
 
 async function topLevel(dir: string): Promise<string> {
