@@ -23,17 +23,16 @@ export function countsPhrase(counts: Counts, changes: number): string {
   return [`${counts.create} to create`, `${counts.update} to update`, ...(counts.replace > 0 ? [`${counts.replace} to replace`] : []), `${counts.delete} to delete`].join(', ');
 }
 
-/** A plan --base's two parts: what this change introduces, and drift, each in plan order. */
+/** One of a plan --base's two parts: what this change introduces, or drift. */
 export interface OriginGroup {
-  origin: 'change' | 'drift';
   changes: Change[];
   counts: Counts;
 }
 
-export function originGroups(plan: Plan & { base: NonNullable<Plan['base']> }): OriginGroup[] {
-  return (['change', 'drift'] as const).map((origin) => ({
-    origin,
-    changes: plan.changes.filter((c) => (c.origin ?? 'change') === origin),
-    counts: plan.base[origin],
-  }));
+export const ORIGINS = ['change', 'drift'] as const;
+
+/** A plan --base's changes by origin, each part in plan order, with its counts. */
+export function originGroups(changes: readonly Change[], base: NonNullable<Plan['base']>): Record<(typeof ORIGINS)[number], OriginGroup> {
+  const of = (origin: (typeof ORIGINS)[number]) => ({ changes: changes.filter((c) => (c.origin ?? 'change') === origin), counts: base[origin] });
+  return { change: of('change'), drift: of('drift') };
 }

@@ -67,7 +67,8 @@ function revokes(change: Change): string | undefined {
 function title(plan: Plan): string {
   const s = plan.summary;
   const line = countsPhrase(s, plan.changes.length);
-  const base = plan.base === undefined ? '' : ` Compared with ${inline(plan.base.ref)} (\`${plan.base.commit.slice(0, 12)}\`): ${plan.changes.filter((c) => c.origin !== 'drift').length} introduced by this change, ${plan.changes.filter((c) => c.origin === 'drift').length} drift.`;
+  const drift = plan.changes.filter((c) => c.origin === 'drift').length;
+  const base = plan.base === undefined ? '' : ` Compared with ${inline(plan.base.ref)} (\`${plan.base.commit.slice(0, 12)}\`): ${plan.changes.length - drift} introduced by this change, ${drift} drift.`;
   return `## portalctl plan: ${line}\n\nNamespace ${inline(plan.namespace)} on the ${plan.backend.type} backend; ${s.unchanged} unchanged.${base}\n`;
 }
 
@@ -125,13 +126,13 @@ function warningBlock(alerts: readonly Change[], style: WarningStyle): string {
 function changeSections(plan: Plan, rows: RowStyle): string {
   if (plan.base === undefined) return changeTables(plan.changes, rows, '###');
   const ref = inline(plan.base.ref);
-  const [change, drift] = originGroups({ ...plan, base: plan.base });
+  const { change, drift } = originGroups(plan.changes, plan.base);
   return [
-    `### This change (vs ${ref}): ${countsPhrase(change!.counts, change!.changes.length)}\n`,
-    changeTables(change!.changes, rows, '####'),
-    `### ⚠️ Drift: the portal differs from ${ref} (changed outside git): ${countsPhrase(drift!.counts, drift!.changes.length)}\n`,
-    ...(drift!.changes.length > 0 ? [`*Not part of this change: apply puts these back as ${ref} has them.*\n`] : []),
-    changeTables(drift!.changes, rows, '####'),
+    `### This change (vs ${ref}): ${countsPhrase(change.counts, change.changes.length)}\n`,
+    changeTables(change.changes, rows, '####'),
+    `### ⚠️ Drift: the portal differs from ${ref} (changed outside git): ${countsPhrase(drift.counts, drift.changes.length)}\n`,
+    ...(drift.changes.length > 0 ? [`*Not part of this change: apply puts these back as ${ref} has them.*\n`] : []),
+    changeTables(drift.changes, rows, '####'),
   ].join('\n');
 }
 

@@ -1,6 +1,6 @@
 import type { Change, FieldDiff, Plan } from '../types/plan.js';
 import type { Palette } from './color.js';
-import { countsPhrase, declaredAt, originGroups } from './attribution.js';
+import { countsPhrase, declaredAt, ORIGINS, originGroups } from './attribution.js';
 
 const VERB = { create: 'creating', update: 'updating', replace: 'replacing', delete: 'deleting' } as const;
 
@@ -42,10 +42,12 @@ export function renderPlanText(plan: Plan, colors: Palette): string {
     for (const change of plan.changes) lines.push(...changeLines(change, colors));
   } else {
     const { ref } = plan.base;
-    for (const group of originGroups({ ...plan, base: plan.base })) {
-      const title = group.origin === 'change' ? `This change (vs ${ref})` : `Drift (the portal differs from ${ref})`;
-      lines.push(`${title}: ${countsPhrase(group.counts, group.changes.length)}`);
-      for (const change of group.changes) lines.push(...changeLines(change, colors).map((l) => `  ${l}`));
+    const groups = originGroups(plan.changes, plan.base);
+    for (const origin of ORIGINS) {
+      const { changes, counts } = groups[origin];
+      const title = origin === 'change' ? `This change (vs ${ref})` : `Drift (the portal differs from ${ref})`;
+      lines.push(`${title}: ${countsPhrase(counts, changes.length)}`);
+      for (const change of changes) lines.push(...changeLines(change, colors).map((l) => `  ${l}`));
     }
   }
   for (const warning of plan.warnings) lines.push(colors.dim(`note: ${warning}`));
