@@ -269,6 +269,13 @@ describe('plan --base and --blame: what they refuse', () => {
     // Without them, the same config plans as ever.
     expect((await cli(['plan', join(dir, 'portal.yaml'), '--state', state])).code).toBe(0);
   });
+
+  it('git not on PATH: one line, exit 1', async () => {
+    const { repo, state } = await twoCommits();
+    const r = await spawnCli(['plan', 'config', '--state', state, '--base', 'HEAD~1'], { cwd: repo.dir, env: { PATH: await tempDir() } });
+    expect(r.stderr).toBe('error: git is not installed or not on PATH (needed by --base and --blame)\n');
+    expect(r.code).toBe(1);
+  });
 });
 
 describe('plan --base: the plan file', () => {
