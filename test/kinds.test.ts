@@ -46,7 +46,7 @@ async function setup() {
   return { write, plan, apply };
 }
 
-const lines = (out: string) => out.split('\n').filter((l) => /^(creating|updating|deleting) |^  \S/.test(l) && !/^  (Created|Updated|Deleted):/.test(l));
+const lines = (out: string) => out.split('\n').filter((l) => /^(creating|updating|deleting) |^  \S/.test(l) && !/^  (Created|Updated|Deleted):|^  declared at /.test(l));
 
 describe('every kind × every action, each converging', () => {
   it('creates every kind in dependency order', async () => {

@@ -58,9 +58,16 @@ describe('reconcile --once', () => {
     const key = (JSON.parse(await readFile(f.creds, 'utf8')) as Record<string, string>)['credential.mobile-banking/ci']!;
     expect(r.stdout).not.toContain(key);
 
+    // A new process reads the commit applied from the portal's record: the head is not applied again.
     const again = await cli(f.args('--once'));
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(new RegExp(`\n${TIME} applied ${short(f.first)}: no changes\n$`));
+    expect(again.stdout).not.toMatch(/ applied /);
+    // So a change made outside git since is drift: reported by the next --once, not applied back.
+    await f.changeOutsideGit('changed by hand');
+    const drifted = await cli(f.args('--once'));
+    expect(drifted.code).toBe(0);
+    expect(drifted.stdout).toMatch(new RegExp(`\n${TIME} drift ${short(f.first)}: update application\\.mobile-banking\n$`));
+    expect(await f.description()).toBe('changed by hand');
   });
 
   it('--max-deletes refuses a cycle (exit 3, nothing deleted); --log-format json lines parse', async () => {
@@ -145,7 +152,10 @@ describe('reconcile as a loop', () => {
     expect((await loop.signal('SIGINT')).code).toBe(0);
 
     const healing = f.loop('--self-heal');
-    await healing.next(/ applied \w+: 1 updated$/); // a new process applies its first commit in full
+    // A new process knows the commit was applied (the portal's record): what differs is drift, healed.
+    await healing.next(/ drift \w+: update application\.mobile-banking$/);
+    await healing.next(new RegExp(`^${TIME} healed ${short(f.first)}: 1 updated$`));
+    expect(await f.description()).toBe('The mobile banking app');
     await f.changeOutsideGit('Changed again');
     await healing.next(/ drift \w+: update application\.mobile-banking$/);
     await healing.next(new RegExp(`^${TIME} healed ${short(f.first)}: 1 updated$`));

@@ -60,7 +60,7 @@ describe('editing the examples plans exactly that change', () => {
     await ws.edit('portal.yaml', 'description: Invoices and payments', 'description: Invoices, payments and refunds');
     const r = await ws.run('plan');
     expect(r.stdout).toBe(
-      'updating product billing\n  description: "Invoices and payments" → "Invoices, payments and refunds"\nSummary:\n  Created: 0\n  Updated: 1\n  Deleted: 0\n',
+      `updating product billing\n  description: "Invoices and payments" → "Invoices, payments and refunds"\n  declared at ${join(ws.config, 'portal.yaml')}:14\nSummary:\n  Created: 0\n  Updated: 1\n  Deleted: 0\n`,
     );
     expect((await ws.apply()).code).toBe(0);
     expect((await ws.run('plan', '--detailed-exitcode')).code).toBe(0);
@@ -72,7 +72,7 @@ describe('editing the examples plans exactly that change', () => {
     await ws.edit('portal.yaml', 'auto_approve: true', 'auto_approve: false');
     const r = await ws.run('plan');
     expect(r.stdout).toBe(
-      'updating product_version billing/v1\n  registration.auto_approve: true → false\nSummary:\n  Created: 0\n  Updated: 1\n  Deleted: 0\n',
+      `updating product_version billing/v1\n  registration.auto_approve: true → false\n  declared at ${join(ws.config, 'portal.yaml')}:17\nSummary:\n  Created: 0\n  Updated: 1\n  Deleted: 0\n`,
     );
     expect((await ws.apply()).code).toBe(0);
     expect((await ws.live()).getOf('registration', 'mobile-banking/billing/v1')?.attrs.status).toBe('approved');

@@ -6,6 +6,7 @@ import { checkDeleteLimit, checkSecretsHaveAHome } from '../plan/policy.js';
 import type { Change, Plan } from '../types/plan.js';
 import { checkCredentialsOut, CredentialsSink, removeCredentials } from './credentials-file.js';
 import { execute, type Outcome } from './executor.js';
+import { recordAppliedCommit, type CommitRecord } from './record-commit.js';
 import { changedValues, unresolvedVariables } from './planned-resource.js';
 
 export interface ApplyRunOptions {
@@ -37,6 +38,8 @@ export interface AppliedRun {
   outcomes: Outcome[];
   /** The credentials file after the apply: how many keys of deleted credentials left it, or why they could not. */
   forgottenKeys?: { removed: number } | { error: string };
+  /** Whether the plan's commit was recorded as applied (absent: no commit, or a backend that keeps none). */
+  commit?: CommitRecord;
 }
 
 /**
@@ -54,7 +57,8 @@ export async function applyRun(backend: Backend, options: ApplyRunOptions): Prom
   const run = await backend.transaction(async (tx) => {
     const plan = await options.plan();
     options.onPlan?.(plan);
-    if (plan.changes.length === 0) return { plan, outcomes: [] as Outcome[] };
+    // Nothing to change: the portal already matches the plan's commit.
+    if (plan.changes.length === 0) return withCommit({ plan, outcomes: [] as Outcome[] }, await recordAppliedCommit(tx, plan, []));
 
     checkDeleteLimit(plan, options.maxDeletes);
     checkSecretsHaveAHome(plan, { credentialsFile: keyFile !== undefined, terminal: options.showsKeys });
@@ -76,10 +80,15 @@ export async function applyRun(backend: Backend, options: ApplyRunOptions): Prom
       // Each new key is in the credentials file before its credential counts as made (and is saved).
       ...(sink && { onSecret: (change: Change, secret: string) => sink.add(change.address, secret) }),
     });
-    return { plan, outcomes };
+    // Recorded with the apply's writes, and only when every change landed.
+    return withCommit({ plan, outcomes }, await recordAppliedCommit(tx, plan, outcomes, { stopped: options.signal?.aborted === true }));
   });
   if (keyFile === undefined) return run;
   return { ...run, ...(await forgetDeletedKeys(keyFile, run.outcomes)) };
+}
+
+function withCommit(run: AppliedRun, commit: CommitRecord | undefined): AppliedRun {
+  return commit === undefined ? run : { ...run, commit };
 }
 
 /** Removes from the credentials file the keys of credentials this apply deleted (not those it made anew). */

@@ -23,7 +23,15 @@ export interface Transaction {
   /** Brings the live object at `resource.address` to `resource`'s attributes (and adopts it into ctx.namespace). */
   update(resource: AnyResource, ctx: WriteContext): Promise<void>;
   delete(address: string): Promise<void>;
+  /**
+   * Records that the portal now matches `record.commit` for `namespace`, with this apply's writes
+   * (local: in the same atomic save, under the lock). Absent: the backend keeps no such record.
+   */
+  recordApplied?(namespace: string, record: AppliedRecord): Promise<void>;
 }
+
+/** The commit a namespace was last applied from, as the portal records it (plan JSON `applied`). */
+export type AppliedRecord = NonNullable<Plan['applied']>;
 
 /** A dot-separated attribute path as a plan's diff names it (`type`, `registration.auth_strategy`). */
 export type FieldPath = string;
@@ -82,6 +90,8 @@ export interface Backend {
   checkDesired?(desired: DesiredState): Promise<Problem[]>;
   /** Why this plan cannot be applied on this backend (a developer session it needs), if it cannot. */
   unmet?(plan: Plan): string | undefined;
+  /** What the portal records as last applied for `namespace` (Transaction.recordApplied), if anything. */
+  readApplied?(namespace: string): Promise<AppliedRecord | undefined>;
   /** Network requests so far (remote backends). */
   requestCounts?(): RequestCounts;
 }

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { error, type Problem } from '../diagnostics/problems.js';
 
 /** Config files a directory walk reads: YAML, and JSON (which is YAML too; `dump --format json` writes it). */
-const CONFIG_FILE = /\.(ya?ml|json)$/i;
+export const CONFIG_FILE = /\.(ya?ml|json)$/i;
 /**
  * Entries a walk skips: hidden files and folders (tool state, VCS, an editor's lock file
  * `.#portal.yaml`, which is often a dangling link), and dependencies.
  */
-const SKIPPED = (name: string) => name.startsWith('.') || name === 'node_modules';
+export const SKIPPED = (name: string) => name.startsWith('.') || name === 'node_modules';
 
 export interface FoundFiles {
   files: string[];

@@ -5,10 +5,10 @@ import type { DesiredState } from '../model/state.js';
 import { mapBounded, MAX_OPEN_FILES } from './bounded.js';
 import { buildDesired, type ValidDocument } from './desired.js';
 import { substituteEnv } from './env.js';
-import { findConfigFiles } from './files.js';
+import { findConfigFiles, type FoundFiles } from './files.js';
 import { parseConfigText, type DataPath } from './parse.js';
 import { error, type Problem } from '../diagnostics/problems.js';
-import { readConfigFile } from './read.js';
+import { readConfigFile, type ReadResult } from './read.js';
 import { validateConfigData } from './schema.js';
 import { checkSemantics } from './semantics.js';
 import { isIdentifyingPath } from './identifying.js';
@@ -19,7 +19,22 @@ export interface LoadOptions {
   outside?: State;
   /** --namespace: overrides the config's, before references are checked against what the run keeps. */
   namespace?: string;
+  /** Where the files are read from: the work tree (the default), or elsewhere (git's objects at a ref). */
+  source?: ConfigSource;
 }
+
+/**
+ * Where config files come from. Whatever the source, its files go through the same pipeline
+ * (parse, environment, schema, merge, semantics): a config at a git ref loads as the work tree's does.
+ */
+export interface ConfigSource {
+  /** PATHS expanded into the config files to read, in reading order, named as problems name them. */
+  find(paths: readonly string[]): Promise<FoundFiles>;
+  read(file: string): Promise<ReadResult>;
+}
+
+/** The work tree: PATHS as the file system has them. */
+export const WORK_TREE: ConfigSource = { find: findConfigFiles, read: (file) => readConfigFile(file) };
 
 export interface LoadResult {
   /** Present when no error was found (warnings may still be). */
@@ -35,7 +50,8 @@ export interface LoadResult {
  */
 export async function loadDesired(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
   const env = options.env ?? process.env;
-  const { files, problems } = await findConfigFiles(paths);
+  const source = options.source ?? WORK_TREE;
+  const { files, problems } = await source.find(paths);
   const valid: ValidDocument[] = [];
   /**
    * Sections that a document which failed declares, or may declare: its objects are missing from the
@@ -46,7 +62,7 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
   const uncheckAll = () => SECTIONS.forEach((section) => unchecked.add(section));
   if (problems.some(isError)) uncheckAll();
 
-  const texts = await mapBounded(files, MAX_OPEN_FILES, (file) => readConfigFile(file));
+  const texts = await mapBounded(files, MAX_OPEN_FILES, (file) => source.read(file));
   files.forEach((file, i) => {
     const read = texts[i]!;
     if (!read.ok) {

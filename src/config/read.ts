@@ -21,9 +21,8 @@ export async function readConfigFile(path: string, maxBytes = MAX_FILE_BYTES): P
     const handle = await open(path, 'r');
     try {
       const { size } = await handle.stat();
-      if (size > maxBytes) {
-        return fail(tooLarge(size, maxBytes), { file: path, line: 1, col: 1 });
-      }
+      const refused = refuseSize(path, size, maxBytes);
+      if (refused) return refused;
       bytes = await handle.readFile();
     } finally {
       await handle.close();
@@ -31,21 +30,35 @@ export async function readConfigFile(path: string, maxBytes = MAX_FILE_BYTES): P
   } catch (cause) {
     return fail(describeFsError(path, cause));
   }
+  return decodeConfigBytes(path, bytes, maxBytes);
+}
+
+/** The refusal of a file of `size` bytes when that is over `maxBytes` (checked before reading it). */
+export function refuseSize(file: string, size: number, maxBytes = MAX_FILE_BYTES): ReadResult | undefined {
+  return size > maxBytes ? fail(tooLarge(size, maxBytes), { file, line: 1, col: 1 }) : undefined;
+}
+
+/**
+ * A config file's bytes as text, by the rules of readConfigFile; `file` names it in problems. Also
+ * used for a file read from elsewhere than the work tree (git's objects at a ref).
+ */
+export function decodeConfigBytes(file: string, bytes: Buffer, maxBytes = MAX_FILE_BYTES): ReadResult {
   // The size may have grown between stat and read (a file being written): check what was read.
-  if (bytes.length > maxBytes) return fail(tooLarge(bytes.length, maxBytes), { file: path, line: 1, col: 1 });
+  const refused = refuseSize(file, bytes.length, maxBytes);
+  if (refused) return refused;
 
   if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) {
-    return fail('UTF-16 or UTF-32 text is not supported; save the file as UTF-8', position(path, bytes, 0));
+    return fail('UTF-16 or UTF-32 text is not supported; save the file as UTF-8', position(file, bytes, 0));
   }
   const nul = bytes.indexOf(0);
-  if (nul !== -1) return fail('binary file (NUL byte); config files are UTF-8 YAML text', position(path, bytes, nul));
+  if (nul !== -1) return fail('binary file (NUL byte); config files are UTF-8 YAML text', position(file, bytes, nul));
 
   const start = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? 3 : 0;
   try {
     return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start)) };
   } catch {
     const bad = firstInvalidUtf8(bytes, start);
-    return fail('invalid UTF-8 (config files must be UTF-8 text)', position(path, bytes, bad));
+    return fail('invalid UTF-8 (config files must be UTF-8 text)', position(file, bytes, bad));
   }
 }
 

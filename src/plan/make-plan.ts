@@ -1,9 +1,11 @@
 import type { Backend } from '../backends/backend.js';
-import { loadDesired } from '../config/load.js';
-import type { Problem } from '../diagnostics/problems.js';
+import { loadDesired, type ConfigSource, type LoadOptions } from '../config/load.js';
+import type { DesiredState, State } from '../model/state.js';
+import { warning, type Problem } from '../diagnostics/problems.js';
 import { ConfigError } from '../errors.js';
 import type { Plan } from '../types/plan.js';
 import { diffStates } from './diff.js';
+import { splitByOrigin } from './origin.js';
 
 export interface PlanInputs {
   env: NodeJS.ProcessEnv;
@@ -11,6 +13,8 @@ export interface PlanInputs {
   namespace?: string;
   /** Take over unlabelled live objects with a declared key. */
   adopt?: boolean;
+  /** --base: the config the plan is compared with, to tell this change from drift (git's objects at a commit). */
+  base?: { ref: string; commit: string; source: ConfigSource };
 }
 
 /**
@@ -20,7 +24,8 @@ export interface PlanInputs {
  */
 export async function makePlan(paths: readonly string[], backend: Backend, inputs: PlanInputs): Promise<{ plan: Plan; warnings: Problem[] }> {
   const live = await backend.read({ partial: true });
-  const { desired, problems } = await loadDesired(paths, { env: inputs.env, outside: live, ...(inputs.namespace !== undefined && { namespace: inputs.namespace }) });
+  const loadOptions = { env: inputs.env, outside: live, ...(inputs.namespace !== undefined && { namespace: inputs.namespace }) };
+  const { desired, problems } = await loadDesired(paths, loadOptions);
   if (!desired) throw new ConfigError(problems);
   problems.push(...((await backend.checkDesired?.(desired)) ?? []));
   if (problems.some((p) => p.severity === 'error')) throw new ConfigError(problems);
@@ -28,7 +33,21 @@ export async function makePlan(paths: readonly string[], backend: Backend, input
   const plan = diffStates(desired, scoped, { backend: { type: backend.type, target: backend.target }, adopt: inputs.adopt === true, capabilities: backend.capabilities });
   const unmet = backend.unmet?.(plan);
   if (unmet !== undefined) plan.warnings.push(`this plan cannot be applied: ${unmet}`);
+  if (inputs.base) problems.push(...(await compareWithBase(plan, paths, desired, scoped, inputs.base, loadOptions)));
   const counts = backend.requestCounts?.();
   if (counts !== undefined) plan.metadata = { requests: counts.requests, retried: counts.retried };
   return { plan, warnings: problems };
+}
+
+/**
+ * Loads the config at the base commit through the same pipeline as the head's (from git's objects)
+ * and splits the plan into this change and drift. A base that does not load does not block the
+ * plan: one warning, and every change counts as introduced.
+ */
+async function compareWithBase(plan: Plan, paths: readonly string[], head: DesiredState, live: State, base: NonNullable<PlanInputs['base']>, loadOptions: LoadOptions): Promise<Problem[]> {
+  const loaded = await loadDesired(paths, { ...loadOptions, source: base.source });
+  const errors = loaded.problems.filter((p) => p.severity === 'error').length;
+  splitByOrigin(plan, head, { ref: base.ref, commit: base.commit, desired: loaded.desired, errors }, live);
+  if (loaded.desired !== undefined) return [];
+  return [warning(`the config at ${base.ref} has ${errors} error${errors === 1 ? '' : 's'}; every change is shown as introduced`)];
 }

@@ -3,6 +3,7 @@ import { applyRun, type AppliedRun } from '../apply/apply-run.js';
 import { BackendError, type Backend } from '../backends/backend.js';
 import { formatProblem } from '../diagnostics/problems.js';
 import { ConfigError, ExitCode, UserError } from '../errors.js';
+import { addProvenance } from '../git/provenance.js';
 import { redactCredentials, syncWorkDir, type GitSource } from '../git/work-dir.js';
 import { incompleteCounts } from '../render/apply-report.js';
 import { makePlan, type PlanInputs } from '../plan/make-plan.js';
@@ -49,10 +50,14 @@ export async function runCycle(settings: CycleSettings, lastApplied: string | un
     const plan = async (onWarning?: (message: string) => void) => {
       const made = await makePlan([configDir], backend, settings.plan);
       if (onWarning) for (const w of made.warnings) onWarning(formatProblem(w));
+      // The commit applied is recorded with the apply's writes, and read back by the next process.
+      await addProvenance(made.plan, [configDir], backend);
       return made.plan;
     };
 
-    if (commit !== lastApplied) {
+    // A new process (a cron running --once) learns from the portal's record what it last applied.
+    const known = lastApplied ?? appliedCommit(await plan());
+    if (commit !== known) {
       const run = await apply(backend, () => plan((message) => log({ event: 'warning', ...at, message: inRepo(message, settings) })));
       return ended(run, 'applied', commit);
     }
@@ -102,6 +107,11 @@ export async function runCycle(settings: CycleSettings, lastApplied: string | un
     log({ event, ...at, counts });
     return { result: 'ok', applied: commit };
   }
+}
+
+/** The commit the portal records as applied in full for the plan's namespace (a dirty one never counts). */
+function appliedCommit(plan: Plan): string | undefined {
+  return plan.applied !== undefined && !plan.applied.dirty ? plan.applied.commit : undefined;
 }
 
 /** One line for why a cycle failed: every problem of a config, each as file:line:col. */

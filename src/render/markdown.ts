@@ -1,5 +1,6 @@
 import type { Change, Plan } from '../types/plan.js';
 import { countByKind, formatValue } from './text.js';
+import { countsPhrase, declaredAt, originGroups } from './attribution.js';
 
 /** GitHub's limit for one issue or pull-request comment, in characters. */
 export const COMMENT_LIMIT = 65_536;
@@ -35,7 +36,7 @@ export function renderPlanMarkdown(plan: Plan, limit = COMMENT_LIMIT): string {
   const alerts = plan.changes.filter(isRisky);
   const details = [...notesBlock(plan.warnings), ...plan.changes.map(detailsBlock)];
   for (const level of LEVELS) {
-    const body = [head, warningBlock(alerts, level.warnings), changeTables(plan.changes, level.rows)].filter((s) => s !== '').join('\n');
+    const body = [head, warningBlock(alerts, level.warnings), changeSections(plan, level.rows)].filter((s) => s !== '').join('\n');
     if (body.length + NOTE_ROOM > limit) continue;
     let size = body.length;
     let kept = 0;
@@ -65,9 +66,10 @@ function revokes(change: Change): string | undefined {
 
 function title(plan: Plan): string {
   const s = plan.summary;
-  const counts = [`${s.create} to create`, `${s.update} to update`, ...(s.replace > 0 ? [`${s.replace} to replace`] : []), `${s.delete} to delete`];
-  const line = plan.changes.length === 0 ? 'no changes' : counts.join(', ');
-  return `## portalctl plan: ${line}\n\nNamespace ${inline(plan.namespace)} on the ${plan.backend.type} backend; ${s.unchanged} unchanged.\n`;
+  const line = countsPhrase(s, plan.changes.length);
+  const drift = plan.changes.filter((c) => c.origin === 'drift').length;
+  const base = plan.base === undefined ? '' : ` Compared with ${inline(plan.base.ref)} (\`${plan.base.commit.slice(0, 12)}\`): ${plan.changes.length - drift} introduced by this change, ${drift} drift.`;
+  return `## portalctl plan: ${line}\n\nNamespace ${inline(plan.namespace)} on the ${plan.backend.type} backend; ${s.unchanged} unchanged.${base}\n`;
 }
 
 function key(change: Change): string {
@@ -92,12 +94,13 @@ function warningLine(change: Change, style: WarningStyle): string {
   let tail = '';
   if (change.action === 'replace' && change.replaced_by?.length) tail = ` (${change.replaced_by.map(inline).join(', ')} cannot change)`;
   if (change.cascade?.length) tail += `, and with it ${change.cascade.map(spoken).join(', ')}`;
-  return `> - ${what} ${change.kind} ${inline(key(change))}${tail}`;
+  return `> - ${what} ${change.kind} ${inline(key(change))}${tail}${change.origin === 'drift' ? ' *(drift)*' : ''}`;
 }
 
 function groupLabel(change: Change): string {
   const status = revokes(change);
-  return status !== undefined ? `access ${status}, ${change.kind}` : `${change.action === 'replace' ? 'replaced' : 'deleted'} ${change.kind}`;
+  const label = status !== undefined ? `access ${status}, ${change.kind}` : `${change.action === 'replace' ? 'replaced' : 'deleted'} ${change.kind}`;
+  return change.origin === 'drift' ? `${label}, drift` : label;
 }
 
 const WARNING_HEADER = (n: number) => `> [!WARNING]\n> This plan deletes, replaces or revokes access to ${n} object${n === 1 ? '' : 's'}:`;
@@ -116,13 +119,30 @@ function warningBlock(alerts: readonly Change[], style: WarningStyle): string {
   return [WARNING_HEADER(alerts.length), ...lines].join('\n') + '\n';
 }
 
+/**
+ * The change tables; for a plan --base, in two sections: what this change introduces, and drift
+ * (the portal differs from the base: changed outside git), each with its counts and tables.
+ */
+function changeSections(plan: Plan, rows: RowStyle): string {
+  if (plan.base === undefined) return changeTables(plan.changes, rows, '###');
+  const ref = inline(plan.base.ref);
+  const { change, drift } = originGroups(plan.changes, plan.base);
+  return [
+    `### This change (vs ${ref}): ${countsPhrase(change.counts, change.changes.length)}\n`,
+    changeTables(change.changes, rows, '####'),
+    `### ⚠️ Drift: the portal differs from ${ref} (changed outside git): ${countsPhrase(drift.counts, drift.changes.length)}\n`,
+    ...(drift.changes.length > 0 ? [`*Not part of this change: apply puts these back as ${ref} has them.*\n`] : []),
+    changeTables(drift.changes, rows, '####'),
+  ].join('\n');
+}
+
 /** One table per kind: every row, rows of risky changes only with the rest counted, or counts only. */
-function changeTables(changes: readonly Change[], rows: RowStyle): string {
+function changeTables(changes: readonly Change[], rows: RowStyle, heading: string): string {
   const byKind = new Map<string, Change[]>();
   for (const c of changes) byKind.set(c.kind, [...(byKind.get(c.kind) ?? []), c]);
   const out: string[] = [];
   for (const [kind, list] of byKind) {
-    out.push(`### ${kind} (${list.length})\n`, '| | action | object | fields |', '|---|---|---|---|');
+    out.push(`${heading} ${kind} (${list.length})\n`, '| | action | object | fields |', '|---|---|---|---|');
     const listed = rows === 'all' ? list : rows === 'risky' ? list.filter(isRisky) : [];
     for (const c of listed) out.push(`| ${ACTION_ICON[c.action]} | ${actionText(c)} | ${cell(key(c))} | ${fieldsCell(c)} |`);
     const rest = list.filter((c) => !listed.includes(c));
@@ -151,10 +171,17 @@ function fieldsCell(change: Change): string {
   return '';
 }
 
-/** A collapsible block of one change's field diffs, values as the text renderer shows them. */
+/**
+ * A collapsible block of one change's field diffs, values as the text renderer shows them, with
+ * where the change is declared; in a change that is introduced, the fields that drifted say so.
+ */
 function detailsBlock(change: Change): string {
-  const lines = [`<details><summary>${change.action} ${change.kind} ${html(key(change))}</summary>`, '', '| field | before | after |', '|---|---|---|'];
-  for (const d of change.diff) lines.push(`| ${cell(d.path)} | ${cell(formatValue(d.before))} | ${cell(formatValue(d.after))} |`);
+  const origin = change.origin === 'drift' ? 'drift: ' : '';
+  const lines = [`<details><summary>${origin}${change.action} ${change.kind} ${html(key(change))}</summary>`, ''];
+  if (change.source !== undefined) lines.push(`Declared at ${cell(declaredAt(change.source))}`, '');
+  lines.push('| field | before | after |', '|---|---|---|');
+  const drift = (d: Change['diff'][number]) => (d.drift && change.origin === 'change' ? ' *(drift)*' : '');
+  for (const d of change.diff) lines.push(`| ${cell(d.path)}${drift(d)} | ${cell(formatValue(d.before))} | ${cell(formatValue(d.after))} |`);
   for (const taken of change.cascade ?? []) lines.push(`| *(deleted with it)* | ${cell(taken)} | (none) |`);
   lines.push('', '</details>');
   return lines.join('\n');

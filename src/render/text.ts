@@ -1,5 +1,7 @@
 import type { Change, FieldDiff, Plan } from '../types/plan.js';
 import type { Palette } from './color.js';
+import { describeApplied } from './applied.js';
+import { countsPhrase, declaredAt, ORIGINS, originGroups } from './attribution.js';
 
 const VERB = { create: 'creating', update: 'updating', replace: 'replacing', delete: 'deleting' } as const;
 
@@ -31,22 +33,43 @@ export function formatValue(value: FieldDiff['before']): string {
   return value === undefined ? '(none)' : JSON.stringify(value);
 }
 
-/** The plan as text: one line per change, `field: old → new` under updates, then the Summary block. */
+/**
+ * The plan as text: one line per change with where it is declared, `field: old → new` under
+ * updates, then the Summary block. A plan --base shows this change and drift as two groups.
+ */
 export function renderPlanText(plan: Plan, colors: Palette): string {
   const lines: string[] = [];
-  for (const change of plan.changes) {
-    lines.push(changeLine(change, colors));
-    if (change.action === 'update' || change.action === 'replace') {
-      for (const d of change.diff) lines.push(`  ${d.path}: ${formatValue(d.before)} → ${formatValue(d.after)}`);
+  if (plan.base === undefined) {
+    for (const change of plan.changes) lines.push(...changeLines(change, colors));
+  } else {
+    const { ref } = plan.base;
+    const groups = originGroups(plan.changes, plan.base);
+    for (const origin of ORIGINS) {
+      const { changes, counts } = groups[origin];
+      const title = origin === 'change' ? `This change (vs ${ref})` : `Drift (the portal differs from ${ref})`;
+      lines.push(`${title}: ${countsPhrase(counts, changes.length)}`);
+      for (const change of changes) lines.push(...changeLines(change, colors).map((l) => `  ${l}`));
     }
-    for (const taken of change.cascade ?? []) lines.push(colors.red(`  with ${taken.replace('.', ' ')}`));
-    // What a registration change does to access: what a reviewer is there to check.
-    if (change.access !== undefined) lines.push(`  access: ${change.access}`);
   }
   for (const warning of plan.warnings) lines.push(colors.dim(`note: ${warning}`));
   if (plan.changes.length === 0) lines.push('No changes.');
   lines.push(...summaryLines(plan.summary));
+  if (plan.applied !== undefined) lines.push(colors.dim(`last applied: ${describeApplied(plan.applied)}`));
   return lines.join('\n') + '\n';
+}
+
+function changeLines(change: Change, colors: Palette): string[] {
+  const lines = [changeLine(change, colors)];
+  if (change.action === 'update' || change.action === 'replace') {
+    // In a change that is introduced, the fields that drifted are told apart.
+    const drift = (d: FieldDiff) => (d.drift && change.origin === 'change' ? ' (drift)' : '');
+    for (const d of change.diff) lines.push(`  ${d.path}: ${formatValue(d.before)} → ${formatValue(d.after)}${drift(d)}`);
+  }
+  for (const taken of change.cascade ?? []) lines.push(colors.red(`  with ${taken.replace('.', ' ')}`));
+  // What a registration change does to access: what a reviewer is there to check.
+  if (change.access !== undefined) lines.push(`  access: ${change.access}`);
+  if (change.source !== undefined) lines.push(colors.dim(`  declared at ${declaredAt(change.source)}`));
+  return lines;
 }
 
 /** The Summary block; `Replaced` appears only when something is replaced. */

@@ -63,6 +63,25 @@ export interface Plan {
    */
   warnings: string[];
   /**
+   * plan --base REF only: the config at REF (read from git) the plan was compared with. Each change's `origin` says whether this change introduces it (head config vs the config at REF) or it is drift (the live portal differs from the config at REF: changed outside git); `change` and `drift` count each as `summary` counts the whole. apply applies both alike.
+   */
+  base?: {
+    /**
+     * REF as given to --base, e.g. origin/main or HEAD~1.
+     */
+    ref: string;
+    /**
+     * The commit REF named when the plan was made (full hash).
+     */
+    commit: string;
+    /**
+     * Errors found loading the config at REF. When above 0 it could not be compared: every change counts as introduced by this change.
+     */
+    errors: number;
+    change: Counts;
+    drift: Counts;
+  };
+  /**
    * How the plan was made, for a remote backend: the requests made to read the portal, and how many repeated an earlier one (retries).
    */
   metadata?: {
@@ -74,6 +93,36 @@ export interface Plan {
      * Of those, the ones that repeated an earlier attempt.
      */
     retried: number;
+  };
+  /**
+   * The git commit the config was read from (absent when the config paths are not all in one git work tree with a commit). A complete apply of this plan records it as applied for the namespace.
+   */
+  source_commit?: {
+    /**
+     * The full commit id of the work tree's HEAD.
+     */
+    commit: string;
+    /**
+     * Whether the config paths differ from that commit (changed, deleted or untracked config files).
+     */
+    dirty: boolean;
+  };
+  /**
+   * What the portal records as last applied for this namespace, when the plan was made (absent when it records nothing, or the backend cannot hold a record).
+   */
+  applied?: {
+    /**
+     * The commit id as recorded (the konnect backend keeps at most its first 40 characters).
+     */
+    commit: string;
+    /**
+     * Whether the config applied differed from that commit.
+     */
+    dirty: boolean;
+    /**
+     * When an apply first brought the portal to this commit (UTC, ISO 8601, to the second); absent when the backend did not keep it.
+     */
+    at?: string;
   };
 }
 /**
@@ -105,18 +154,27 @@ export interface Change {
    */
   diff: FieldDiff[];
   /**
-   * Where the config declares the object (absent on delete).
+   * Where the config declares the object. A delete has one only with --base, when the config at that ref declared it (then `ref` is set).
    */
   source?: {
     /**
-     * Config file, as given on the command line.
+     * Config file, as given on the command line (for `ref`, as it would be named in a work tree at that ref).
      */
     file: string;
     /**
      * Line, from 1.
      */
     line: number;
+    /**
+     * delete only: the --base ref whose config declared the object at this file and line (the work tree no longer does).
+     */
+    ref?: string;
+    blame?: Blame;
   };
+  /**
+   * plan --base only: change, when this change introduces it (the config at --base would not make it); drift, when the live portal differs from the config at --base (changed outside git) and the config at --base would make it too. An update or replace is a change when any of its fields is introduced; its other fields are marked `drift`.
+   */
+  origin?: 'change' | 'drift';
   /**
    * Hash of the live object the change was planned against (null on create): a saved plan is stale when it no longer matches.
    */
@@ -170,4 +228,50 @@ export interface FieldDiff {
    * The desired value (absent when the field is removed).
    */
   after?: string | number | boolean | unknown[] | null;
+  /**
+   * plan --base only: true when the config at --base already holds this desired value, so the live value drifted from it (changed outside git); absent when this change introduces the value.
+   */
+  drift?: boolean;
+}
+/**
+ * plan --blame only: the commit that last touched the source line (`git blame`; at the --base ref for a delete's).
+ */
+export interface Blame {
+  /**
+   * Full commit hash; null when the line is not committed yet (changed in the work tree, staged, or in a file git does not track).
+   */
+  commit: string | null;
+  /**
+   * Author name.
+   */
+  author?: string;
+  /**
+   * Author e-mail address, without angle brackets.
+   */
+  author_email?: string;
+  /**
+   * Author date, ISO 8601 with the author's UTC offset, e.g. 2026-11-20T14:03:00+01:00.
+   */
+  date?: string;
+}
+/**
+ * How many objects each action touches (deletes count the objects they take with them).
+ */
+export interface Counts {
+  /**
+   * Objects to create.
+   */
+  create: number;
+  /**
+   * Objects to update in place.
+   */
+  update: number;
+  /**
+   * Objects to replace.
+   */
+  replace: number;
+  /**
+   * Objects deleted, counting those a delete takes with it.
+   */
+  delete: number;
 }

@@ -6,7 +6,8 @@ import { quote } from '../../diagnostics/quote.js';
 import { configPortal } from './v3/config-portal.js';
 import type { Plan } from '../../types/plan.js';
 import { AdaptedTransaction } from '../adapted-transaction.js';
-import type { Backend, CreateResult, RequestCounts, Transaction, WriteContext } from '../backend.js';
+import type { AppliedRecord, Backend, CreateResult, RequestCounts, Transaction, WriteContext } from '../backend.js';
+import { appliedLabelKey, appliedLabelValue, parseAppliedLabel } from './v3/applied-label.js';
 import { readLive } from '../live.js';
 import type { AnyResource } from '../../model/resource.js';
 import { connectionFromOptions, type KonnectConnection, type KonnectOptions } from './connection.js';
@@ -166,6 +167,28 @@ export class KonnectBackend implements Backend {
     };
   }
 
+  /** From the portal's labels as last read (resolving the portal reads them): no request of its own once it is resolved. */
+  async readApplied(namespace: string): Promise<AppliedRecord | undefined> {
+    const portal = await this.#resolved();
+    return parseAppliedLabel(portal.labels?.[appliedLabelKey(namespace)]);
+  }
+
+  /**
+   * Sets the namespace's label on the portal (applied-label.ts), unless it already names this commit.
+   * The PATCH carries every label the portal has, read just before (MAPPING 1.4 DECISION: the same
+   * result whether Konnect merges labels or replaces them).
+   */
+  async writeApplied(namespace: string, record: AppliedRecord): Promise<void> {
+    const { id } = await this.#resolved();
+    const path = `/v3/portals/${encodeURIComponent(id)}`;
+    const portal = await this.#clients.admin.get<Portal>(path);
+    const key = appliedLabelKey(namespace);
+    const now = parseAppliedLabel(portal.labels?.[key]);
+    if (now !== undefined && now.commit === record.commit.slice(0, 40) && now.dirty === record.dirty) return;
+    const updated = await this.#clients.admin.patch<Portal>(path, { labels: { ...portal.labels, [key]: appliedLabelValue(record) } });
+    this.#portal = Promise.resolve(updated);
+  }
+
   /** The writes start from the read made inside the transaction (the plan's), or from a fresh one. */
   async transaction<T>(run: (tx: Transaction) => Promise<T>): Promise<T> {
     this.#last = undefined;
@@ -185,10 +208,14 @@ export class KonnectBackend implements Backend {
     return (this.#last = { ctx, state });
   }
 
-  async #context(): Promise<V3Context> {
+  async #resolved(): Promise<Portal> {
     this.#portal ??= (async () => resolvePortal(this.#clients.admin, this.#connection.portal ?? (await configPortal(this.#configPaths))))();
     this.#portal.catch(() => (this.#portal = undefined));
-    const portal = await this.#portal;
+    return this.#portal;
+  }
+
+  async #context(): Promise<V3Context> {
+    const portal = await this.#resolved();
     let session: ReturnType<KonnectClients['developerSession']> | undefined;
     return new V3Context(this.#clients.admin, portal, this.#clients.counters, () => (session ??= this.#clients.developerSession(portal)));
   }
@@ -210,6 +237,10 @@ class KonnectTransaction implements Transaction {
 
   async delete(addr: string): Promise<void> {
     return (await this.#open()).delete(addr);
+  }
+
+  recordApplied(namespace: string, record: AppliedRecord): Promise<void> {
+    return this.backend.writeApplied(namespace, record);
   }
 
   #open(): Promise<AdaptedTransaction> {

@@ -13,6 +13,7 @@ export interface Portal {
   default_application_auth_strategy_id?: string | null;
   authentication_enabled?: boolean;
   rbac_enabled?: boolean;
+  labels?: Record<string, string>;
 }
 
 /** Names listed in a message before `…and N more`. */

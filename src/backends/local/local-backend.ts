@@ -1,7 +1,7 @@
 import type { State } from '../../model/state.js';
 import { UserError } from '../../errors.js';
 import { AdaptedTransaction } from '../adapted-transaction.js';
-import type { Backend, Capabilities, CreateResult, Transaction, WriteContext } from '../backend.js';
+import type { AppliedRecord, Backend, Capabilities, CreateResult, Transaction, WriteContext } from '../backend.js';
 import { readLive } from '../live.js';
 import type { AnyResource } from '../../model/resource.js';
 import { LocalEngine } from './engine.js';
@@ -38,6 +38,11 @@ export class LocalBackend implements Backend {
     return readLive(localAdapters(new LocalEngine(await loadStore(this.target), { readOnly: true })), this.capabilities);
   }
 
+  async readApplied(namespace: string): Promise<AppliedRecord | undefined> {
+    const record = (await loadStore(this.target)).applied_commits?.[namespace];
+    return record && { commit: record.commit, dirty: record.dirty, at: record.at };
+  }
+
   async transaction<T>(run: (tx: Transaction) => Promise<T>): Promise<T> {
     // A state reached through a symbolic link is written through it, and locked beside the file itself.
     const file = await realPathOf(this.target).catch((cause: NodeJS.ErrnoException) => {
@@ -66,14 +71,23 @@ export class LocalBackend implements Backend {
 export class LocalTransaction implements Transaction {
   private readonly engine: LocalEngine;
   private opened?: Promise<AdaptedTransaction>;
+  private recorded = false;
 
-  constructor(data: StoreData) {
+  constructor(private readonly data: StoreData) {
     this.engine = new LocalEngine(data);
   }
 
   /** Whether any write landed (the store needs saving). */
   get dirty(): boolean {
-    return this.engine.changed;
+    return this.engine.changed || this.recorded;
+  }
+
+  /** Kept in the store's `applied_commits`, saved with the writes; the same commit again keeps its first time. */
+  async recordApplied(namespace: string, record: AppliedRecord): Promise<void> {
+    const now = this.data.applied_commits?.[namespace];
+    if (now !== undefined && now.commit === record.commit && now.dirty === record.dirty) return;
+    this.data.applied_commits = { ...this.data.applied_commits, [namespace]: { commit: record.commit, dirty: record.dirty, at: record.at ?? new Date().toISOString() } };
+    this.recorded = true;
   }
 
   async create(resource: AnyResource, ctx: WriteContext): Promise<CreateResult> {

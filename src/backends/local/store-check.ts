@@ -38,6 +38,26 @@ export function storeProblems(data: Record<string, unknown>): string[] {
       else keys.set(key, id);
     }
   }
+  problems.push(...appliedCommitProblems(data.applied_commits));
+  return problems;
+}
+
+/** `applied_commits`: namespace → the commit it was last applied from, as a complete apply records it. */
+function appliedCommitProblems(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!isObject(value)) return [`applied_commits: must be an object of records by namespace, not ${describe(value)}`];
+  const problems: string[] = [];
+  for (const [namespace, record] of Object.entries(value)) {
+    const at = `applied_commits.${printable(namespace)}`;
+    if (!isObject(record)) {
+      problems.push(`${at}: must be an object, not ${describe(record)}`);
+      continue;
+    }
+    for (const [field, check] of Object.entries(APPLIED_FIELDS)) {
+      const wrong = check(record[field], {});
+      if (wrong !== undefined) problems.push(`${at}: ${field} ${wrong}`);
+    }
+  }
   return problems;
 }
 
@@ -123,6 +143,7 @@ const FIELDS: Record<TableName, Record<string, Check>> = {
     default_application_auth_strategy_id: nullable(ref('auth_strategies')),
     authentication_enabled: boolean,
     is_public: optional(boolean),
+    labels: optional(labels),
   },
   developers: {
     portal_id: ref('portals'),
@@ -132,6 +153,12 @@ const FIELDS: Record<TableName, Record<string, Check>> = {
     password_hash: nullable(string),
   },
   teams: { portal_id: ref('portals'), name: string, description: optional(string), can_own_applications: optional(boolean), members: optional(list) },
+};
+
+const APPLIED_FIELDS: Record<string, Check> = {
+  commit: (v) => (typeof v === 'string' && /^[0-9a-f]{7,64}$/.test(v) ? undefined : `must be a commit id (7 to 64 hexadecimal digits), not ${describe(v)}`),
+  dirty: boolean,
+  at: (v) => (typeof v === 'string' ? undefined : `must be a string, not ${describe(v)}`),
 };
 
 /** A field's value as part of a key: a sealed value is salted, so it never equals another. */

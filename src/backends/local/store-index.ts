@@ -1,7 +1,7 @@
 import type { StoreData } from './store-records.js';
 
 /** Every table, the optional ones (portals, developers, teams) as if present. */
-type Tables = Required<Omit<StoreData, 'format_version'>>;
+type Tables = Required<Omit<StoreData, 'format_version' | 'applied_commits'>>;
 export type TableName = keyof Tables;
 export type RecordOf<T extends TableName> = Tables[T][string];
 

@@ -14,6 +14,8 @@ export interface StoreData {
   portals?: Record<string, StoredPortal>;
   developers?: Record<string, StoredDeveloper>;
   teams?: Record<string, StoredTeam>;
+  /** Namespace → the commit it was last applied from (written by a complete apply from a git checkout). */
+  applied_commits?: Record<string, StoredAppliedCommit>;
 }
 
 type Labels = Record<string, string>;
@@ -94,6 +96,8 @@ export interface StoredPortal {
   authentication_enabled: boolean;
   /** Classic (v2): a public portal's catalog needs no login, and no application can be created in it (absent: false). */
   is_public?: boolean;
+  /** The portal's own labels (the konnect backend keeps the commit each namespace was applied from in one). */
+  labels?: Labels;
   created_at?: string;
   updated_at?: string;
 }
@@ -116,4 +120,10 @@ export interface StoredTeam {
   members?: string[];
   created_at?: string;
   updated_at?: string;
+}
+export interface StoredAppliedCommit {
+  commit: string;
+  dirty: boolean;
+  /** ISO 8601, UTC, to the second. */
+  at: string;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { applyRun, type AppliedRun } from '../../apply/apply-run.js';
+import { addProvenance } from '../../git/provenance.js';
 import { checkNamespaceFlag } from '../../config/namespace-flag.js';
 import { ExitCode, UserError } from '../../errors.js';
 import { makePlan } from '../../plan/make-plan.js';
@@ -72,6 +73,7 @@ export function registerApply(program: Command, ctx: Context): void {
             }
             const made = await makePlan(paths, backend, { env: io.env, ...(options.namespace !== undefined && { namespace: options.namespace }), adopt: options.adopt === true });
             reportProblems(io, made.warnings);
+            await addProvenance(made.plan, paths, backend);
             return made.plan;
           },
           onPlan: (plan) => {
@@ -102,7 +104,7 @@ export function registerApply(program: Command, ctx: Context): void {
         untrap();
       }
 
-      function report({ plan, outcomes, forgottenKeys }: AppliedRun): void {
+      function report({ plan, outcomes, forgottenKeys, commit }: AppliedRun): void {
         const secrets = outcomes.flatMap((o) => (o.status === 'applied' && o.secret !== undefined ? [[o.change.address, o.secret] as const] : []));
         if (secrets.length > 0) {
           if (keyFile !== undefined) io.stdout(`wrote ${secrets.length} new credential ${secrets.length === 1 ? 'key' : 'keys'} to ${keyFile}\n`);
@@ -124,15 +126,20 @@ export function registerApply(program: Command, ctx: Context): void {
           if (options.debug) io.stderr(`debug: ${line}`);
         }
 
+        if (commit?.recorded) io.stdout(`${commit.line}\n`);
+        const unrecorded = commit !== undefined && !commit.recorded ? `; ${commit.line}` : '';
+
         const total = plan.changes.length;
         const counts = incompleteCounts(outcomes, total);
         const stopped = stopCause(io.stop);
         if (stopped !== undefined && total > 0) {
-          io.stderr(`apply ${describeStop(stopped)}: ${counts.text}; apply again to finish\n`);
+          io.stderr(`apply ${describeStop(stopped)}: ${counts.text}${unrecorded}; apply again to finish\n`);
           ctx.exitCode = stopExitCode(stopped);
         } else if (counts.failed + counts.skipped > 0) {
-          io.stderr(`apply incomplete: ${counts.text}; fix the cause and apply again\n`);
+          io.stderr(`apply incomplete: ${counts.text}${unrecorded}; fix the cause and apply again\n`);
           ctx.exitCode = ExitCode.error;
+        } else if (unrecorded !== '') {
+          io.stderr(`warning: ${commit!.line}\n`);
         }
       }
     });

@@ -33,7 +33,8 @@ export function registerDump(program: Command, ctx: Context): void {
     )
     .action(async (options: DumpOptions) => {
       checkNamespaceFlag(options.namespace);
-      const live = await openBackend(options, ctx.io).read();
+      const backend = openBackend(options, ctx.io);
+      const live = await backend.read();
       const namespace = options.namespace ?? commonOwner(live) ?? 'default';
       if (options.all && options.ownedOnly) throw new UserError('--all and --owned-only contradict each other: choose one');
       const slice = options.all ? { state: live, otherNamespaces: new Map<string, number>(), unowned: 0 } : sliceByOwner(live, namespace, options.ownedOnly !== true);
@@ -65,7 +66,12 @@ export function registerDump(program: Command, ctx: Context): void {
         const values = envNames.length === 1 ? '1 value came' : `${envNames.length} values came`;
         ctx.io.stderr(`note: ${values} from the environment and are not stored; the dump reads them from: ${envNames.join(', ')}\n`);
       }
-      const text = configText(config, options.format);
+      const applied = await backend.readApplied?.(namespace);
+      let text = configText(config, options.format);
+      // A comment under the schema line (JSON has no comments).
+      if (applied !== undefined && options.format === 'yaml') {
+        text = text.replace('\n', `\n# last applied from commit ${applied.commit}${applied.dirty ? ' with uncommitted changes' : ''}${applied.at === undefined ? '' : ` at ${applied.at}`} (namespace ${quote(namespace)})\n`);
+      }
       if (options.out === undefined) {
         ctx.io.stdout(withDumpHeader(text, options.backend, options.format));
         return;

@@ -1,7 +1,8 @@
 import type { StoredPortal } from '../../backends/local/store-records.js';
-import { notFound, ok } from '../http.js';
+import { badRequest, notFound, ok } from '../http.js';
 import { page } from '../listing.js';
-import type { EmulatorState } from '../state.js';
+import { engineCall, type EmulatorState } from '../state.js';
+import { checkBody, mergeLabels, type Fields } from '../validate.js';
 import { stamps, type Route } from './route.js';
 
 /** The portal (6.1 #1–2): one, `default` unless the state names another. canonical_domain has no port (MAPPING 6 DECISION). */
@@ -22,9 +23,31 @@ export function renderPortal(id: string, p: StoredPortal) {
     auto_approve_applications: p.auto_approve_applications,
     default_domain: domain,
     canonical_domain: domain,
-    labels: {},
+    labels: p.labels ?? {},
     ...stamps(p),
   };
+}
+
+/**
+ * What update-portal may change here: the settings the emulator keeps, and labels (merged; null
+ * deletes a key: MAPPING 1.4 DECISION). The spec's other settings are not served (400 unknown_property).
+ */
+const UPDATE: Fields = {
+  name: { type: 'string', minLength: 1, maxLength: 255 },
+  display_name: { type: 'string', minLength: 1, maxLength: 255 },
+  authentication_enabled: { type: 'boolean' },
+  auto_approve_applications: { type: 'boolean' },
+  default_application_auth_strategy_id: { type: 'string', format: 'uuid', nullable: true },
+  labels: { type: 'labels', update: true, nullable: true },
+};
+
+interface PortalUpdate {
+  name?: string;
+  display_name?: string;
+  authentication_enabled?: boolean;
+  auto_approve_applications?: boolean;
+  default_application_auth_strategy_id?: string | null;
+  labels?: Record<string, string | null> | null;
 }
 
 const LIST = {
@@ -60,6 +83,24 @@ export const portalRoutes: Route[] = [
     auth: 'admin',
     handle: (ctx, state) => {
       if (ctx.params.portalId !== state.portalId) throw notFound();
+      return ok(renderPortal(state.portalId, state.engine.get('portals', state.portalId)));
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/v3/portals/{portalId}',
+    auth: 'admin',
+    handle: (ctx, state) => {
+      if (ctx.params.portalId !== state.portalId) throw notFound();
+      const body = checkBody<PortalUpdate>(ctx.body, UPDATE);
+      const portal = state.engine.get('portals', state.portalId);
+      const strategy = body.default_application_auth_strategy_id;
+      if (typeof strategy === 'string' && !state.engine.has('auth_strategies', strategy)) {
+        throw badRequest([{ field: 'default_application_auth_strategy_id', rule: 'missing_reference', reason: `auth strategy ${strategy} does not exist`, source: 'body' }]);
+      }
+      const { labels, ...settings } = body;
+      const changes = { ...settings, ...(labels !== undefined && { labels: mergeLabels(portal.labels ?? {}, labels) }) };
+      engineCall(() => state.engine.update('portals', state.portalId, changes));
       return ok(renderPortal(state.portalId, state.engine.get('portals', state.portalId)));
     },
   },

@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import type { AppliedRecord } from '../../backend.js';
+
+/**
+ * The commit a namespace was last applied from, kept as one label on the portal (MAPPING 1.4: keys
+ * and values at most 63 characters, values letters, digits, '-', '.', '_', starting and ending with a
+ * letter or digit). Key `portalctl-commit.<namespace>`, or `portalctl-commit-h.<hash>` when that
+ * would be too long; value `<commit>[-dirty].<YYYYMMDDTHHMMSSZ>`: the commit's first 40 characters
+ * (all of a SHA-1 id), which leaves exactly room for the marker and the time.
+ */
+const KEY_PREFIX = 'portalctl-commit.';
+const HASHED_KEY_PREFIX = 'portalctl-commit-h.';
+const MAX = 63;
+const VALUE = /^([0-9a-f]{7,40})(-dirty)?(?:\.(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z)?$/;
+
+export function appliedLabelKey(namespace: string): string {
+  const key = KEY_PREFIX + namespace;
+  return key.length <= MAX ? key : HASHED_KEY_PREFIX + createHash('sha256').update(namespace).digest('hex').slice(0, 32);
+}
+
+export function appliedLabelValue(record: AppliedRecord): string {
+  const time = record.at === undefined ? '' : `.${record.at.replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '')}`;
+  return `${record.commit.slice(0, 40)}${record.dirty ? '-dirty' : ''}${time}`;
+}
+
+/** The record a label value holds; undefined for a value portalctl did not write. */
+export function parseAppliedLabel(value: string | undefined): AppliedRecord | undefined {
+  const match = value === undefined ? null : VALUE.exec(value);
+  if (match === null) return undefined;
+  const [, commit, dirty, year, month, day, hour, minute, second] = match;
+  const record: AppliedRecord = { commit: commit!, dirty: dirty !== undefined };
+  if (year !== undefined) record.at = `${year}-${month}-${day}T${hour}:${minute}:${second}Z`;
+  return record;
+}
