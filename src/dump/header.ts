@@ -10,9 +10,9 @@ export function dumpedFrom(text: string): string | undefined {
   return HEADER.exec(text)?.[1];
 }
 
-/** A dump's text with its header under the first line (the schema comment); JSON has no comments. */
+/** A dump's text with its header last in its leading comments (the schema line, the last applied commit); JSON has no comments. */
 export function withDumpHeader(text: string, backend: string, format: 'yaml' | 'json'): string {
   if (format === 'json') return text;
-  const end = text.indexOf('\n') + 1;
+  const end = /^(?:#.*\n)*/.exec(text)![0].length;
   return `${text.slice(0, end)}${dumpHeader(backend)}\n${text.slice(end)}`;
 }

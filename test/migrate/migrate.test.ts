@@ -62,7 +62,7 @@ async function localDump(dir: string): Promise<PortalShape> {
   expect(applied.stderr).toBe('');
   const dumped = await cli(['dump', '--state', state, '--out', join(dir, 'source')]);
   expect(dumped.code).toBe(0);
-  expect(await readFile(join(dir, 'source', 'portal.yaml'), 'utf8')).toMatch(/^# yaml-language-server: .*\n# portalctl dump --backend local\n/);
+  expect(await readFile(join(dir, 'source', 'portal.yaml'), 'utf8')).toMatch(/^# yaml-language-server: .*\n(?:#.*\n)*# portalctl dump --backend local\n/);
   return {
     statuses: new Map([
       ['registration.web/shop/v1', 'approved'],
