@@ -1,7 +1,7 @@
 import type { DesiredState, State } from '../../../model/state.js';
 import { childListKey, manages } from '../../../model/scope.js';
 import { UserError } from '../../../errors.js';
-import { warning, type Problem } from '../../../diagnostics/problems.js';
+import type { Problem } from '../../../diagnostics/problems.js';
 import type { Plan } from '../../../types/plan.js';
 import { AdaptedTransaction } from '../../adapted-transaction.js';
 import type { Backend, CreateResult, RequestCounts, Transaction, WriteContext } from '../../backend.js';
@@ -44,7 +44,7 @@ export class KonnectClassicBackend implements Backend {
   #owner?: Promise<SessionOwner>;
   #portal?: Promise<Portal>;
   #last?: Reading;
-  /** Set by checkDesired: the config declares applications, and without a session none can be told apart. */
+  /** Set by checkDesired: the config declares applications, and without a session the namespace's cannot be told (unmet says so). */
   #applicationsUnknown = false;
 
   constructor(
@@ -103,9 +103,6 @@ export class KonnectClassicBackend implements Backend {
     const problems = classicConfigProblems(desired, ctx?.sessionEmail());
     const missing = ctx?.sessionMissing();
     this.#applicationsUnknown = missing !== undefined && desired.sections.has('applications');
-    if (this.#applicationsUnknown) {
-      problems.push(warning(`applications: the konnect-classic backend knows the namespace's applications as the developer session's, and has no session: ${missing}`));
-    }
     return problems;
   }
 

@@ -31,7 +31,7 @@ export function credentials(ctx: ClassicContext): Adapters['credential'] {
       for (let attempt = 1; ; attempt++) {
         const made = await session.createIdempotently(
           () => unknownOn500(() => session.postOnce<CredentialItem>(path, { display_name: a.name })),
-          async () => (await session.listAll<CredentialItem>(path)).find((c) => c.display_name === a.name),
+          async () => (await ctx.sessionList<CredentialItem>(path, `creating credential "${a.name}"`)).find((c) => c.display_name === a.name),
         );
         if (made.credential !== undefined) return { id: `${a.application}/${made.id}`, secret: made.credential };
         // Made, but its key was in an answer that was lost.
