@@ -1,5 +1,6 @@
 import type { Backend } from './backend.js';
 import { KonnectBackend } from './konnect/backend.js';
+import { KonnectClassicBackend } from './konnect/classic/backend.js';
 import type { KonnectOptions } from './konnect/connection.js';
 import type { KonnectClientHooks } from './konnect/konnect-clients.js';
 import { LocalBackend } from './local/local-backend.js';
@@ -14,12 +15,16 @@ export interface BackendSettings extends KonnectOptions {
   env?: NodeJS.ProcessEnv;
   /** konnect: a line per request (--debug), and test hooks. */
   hooks?: KonnectClientHooks;
+  /** konnect-classic: --namespace, which owns the session developer's applications (before the config is read). */
+  namespace?: string;
 }
 
 /** Every backend this build can open, by its --backend name. */
 export const BACKENDS = {
   local: (settings: BackendSettings): Backend => new LocalBackend(settings.state),
   konnect: (settings: BackendSettings): Backend => new KonnectBackend(settings, settings.env ?? process.env, settings.hooks ?? {}, settings.configPaths ?? []),
+  'konnect-classic': (settings: BackendSettings): Backend =>
+    new KonnectClassicBackend(settings, settings.env ?? process.env, settings.hooks ?? {}, settings.configPaths ?? []),
 } as const satisfies Record<string, (settings: BackendSettings) => Backend>;
 
 export type BackendName = keyof typeof BACKENDS;

@@ -21,7 +21,7 @@ export interface BackendOptions {
 export function addBackendOptions(command: Command): Command {
   return command
     .addOption(
-      new Option('--backend <type>', 'where the portal lives; local: the embedded portal, kept in the --state file; konnect: Kong Konnect (Dev Portal v3)')
+      new Option('--backend <type>', 'where the portal lives; local: the embedded portal, kept in the --state file; konnect: Kong Konnect (Dev Portal v3); konnect-classic: the classic Dev Portal (v2)')
         .choices(BACKEND_NAMES)
         .default('local'),
     )

@@ -23,7 +23,7 @@ export interface Plan {
     /**
      * Backend type.
      */
-    type: 'local' | 'konnect';
+    type: 'local' | 'konnect' | 'konnect-classic';
     /**
      * The state file (local) or portal (konnect).
      */

@@ -33,4 +33,14 @@ export const UNDER_TEST: { [B in BackendName]: OpenEmpty } = {
       env: { KONNECT_TOKEN: TOKEN, KONNECT_PORTAL_EMAIL: DEVELOPER.email, KONNECT_PORTAL_PASSWORD: DEVELOPER.password },
     });
   },
+  'konnect-classic': async () => {
+    const emu = await startEmulator({ port: 0, token: TOKEN, developers: [DEVELOPER], flavour: 'classic' });
+    emulators.push(emu);
+    return BACKENDS['konnect-classic']({
+      state: '',
+      konnectUrl: emu.adminUrl,
+      portalUrl: emu.portalUrl,
+      env: { KONNECT_TOKEN: TOKEN, KONNECT_PORTAL_EMAIL: DEVELOPER.email, KONNECT_PORTAL_PASSWORD: DEVELOPER.password },
+    });
+  },
 };

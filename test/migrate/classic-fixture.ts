@@ -20,7 +20,7 @@ export interface PortalShape {
  * four) and every third one to an auto-approving version too; every other application has one or two
  * credentials. The auto-approving version is deprecated and has a description (v3 holds neither).
  */
-export function classicDumpText(n: number, owner = 'classic-dev@example.com'): { text: string; shape: PortalShape } {
+export function classicDumpText(n: number, owner = 'classic-dev@example.com', versionDescription = true): { text: string; shape: PortalShape } {
   const shape: PortalShape = { statuses: new Map(), credentials: new Map(), needsAdmin: new Set() };
   const apps: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -65,7 +65,7 @@ export function classicDumpText(n: number, owner = 'classic-dev@example.com'): {
     '    description: Invoices and payments',
     '    versions:',
     '      - name: v1',
-    '        description: The first version',
+    ...(versionDescription ? ['        description: The first version'] : []),
     '        publish_status: published',
     '        deprecated: true',
     '        registration: { enabled: true, auth_strategy: key-auth, auto_approve: true }',

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { cell } from '../../src/render/markdown.js';
 import { cli, tempDir } from '../helpers/cli.js';
-import { writeClassicDump, type PortalShape } from './classic-fixture.js';
+import { classicDumpText, writeClassicDump, type PortalShape } from './classic-fixture.js';
 
 const TOKEN = 'kpat_migrate';
 const DEV = { email: 'dev@example.com', password: 'pw-migrate' };
@@ -73,10 +73,34 @@ async function localDump(dir: string): Promise<PortalShape> {
   };
 }
 
-// Once `--backend konnect-classic` exists, the real classic dump is one more source here: start
-// `startEmulator({ flavour: 'classic', … })`, apply classicDumpText(50) to it with
-// --backend konnect-classic, and `dump --backend konnect-classic --out <dir>/source`.
+/**
+ * A classic portal on the classic emulator, made by applying the fixture (without the version's
+ * description, which classic cannot hold either; owned by the session developer, as classic requires),
+ * then dumped with `dump --backend konnect-classic`.
+ */
+async function realClassicDump(dir: string): Promise<PortalShape> {
+  const emu = await startEmulator({ flavour: 'classic', port: 0, token: TOKEN, developers: [DEV] });
+  running.push(emu);
+  const classic = ['--backend', 'konnect-classic', '--konnect-url', emu.adminUrl, '--portal-url', emu.portalUrl];
+  const { text, shape } = classicDumpText(50, DEV.email, false);
+  const config = join(dir, 'classic.yaml');
+  await writeFile(config, text.replace('# portalctl dump --backend konnect-classic\n', ''));
+  const applied = await cli(['apply', config, ...classic, '--yes', '--credentials-out', join(dir, 'classic-keys.json')], ENV);
+  expect(applied.stderr).toBe('');
+  // --namespace: classic applications carry no namespace label (M11), and a dump alone does not know
+  // which namespace the session developer's applications are (it picks "default" for them).
+  const dumped = await cli(['dump', ...classic, '--namespace', 'payments', '--out', join(dir, 'source')], ENV);
+  expect(dumped.code).toBe(0);
+  return shape;
+}
+
 const SOURCES: Source[] = [
+  {
+    name: 'the classic emulator (dump --backend konnect-classic: 50 applications, registrations in all four statuses, credentials)',
+    from: 'konnect-classic',
+    make: realClassicDump,
+    expectDropped: { fields: ['product_version.billing/v1 | deprecated'], owners: 50 },
+  },
   {
     name: 'a classic portal (dump-shaped fixture: 50 applications, registrations in all four statuses, credentials)',
     from: 'konnect-classic',

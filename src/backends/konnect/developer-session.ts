@@ -2,16 +2,18 @@ import { UserError } from '../../errors.js';
 import { escapeControl } from '../../diagnostics/quote.js';
 import type { DeveloperCredentials } from './connection.js';
 import { HttpError } from './http-errors.js';
-import type { HttpClient, HttpMethod, HttpResponse, RequestOptions } from './http-client.js';
+import { PAGE_SIZE, type HttpClient, type HttpMethod, type HttpResponse, type RequestOptions } from './http-client.js';
 import { Secret, type Redactor } from './secret.js';
 
 /** The cookie the Portal API's authenticate sets and its client routes read (MAPPING 1.1). */
 export const SESSION_COOKIE = 'portalaccesstoken';
 export const AUTHENTICATE_PATH = '/api/v3/developer/authenticate';
+/** The Portal API's version prefix: `/api/v3` for the v3 portal, `/api/v2` for the classic one. */
+export type PortalApiPrefix = '/api/v3' | '/api/v2';
 
 /**
- * A developer logged in to the portal's own API (`/api/v3/…`), which is the only way to create and
- * delete credentials. Logs in on first use (once, however many requests wait for it), sends the
+ * A developer logged in to the portal's own API (`/api/v3/…`, or the classic `/api/v2/…`), which is
+ * the only way to create and delete credentials (and, on the classic portal, applications and registrations). Logs in on first use (once, however many requests wait for it), sends the
  * `portalaccesstoken` cookie on every request, and logs in again once when a request answers 401
  * (the session expired). The cookie and the password never reach a message.
  */
@@ -19,10 +21,12 @@ export class DeveloperSession {
   readonly #client: HttpClient;
   readonly #credentials: DeveloperCredentials;
   readonly #redactor: Redactor;
+  readonly #authenticatePath: string;
   #cookie: Promise<Secret> | undefined;
 
-  constructor(client: HttpClient, credentials: DeveloperCredentials, redactor: Redactor) {
+  constructor(client: HttpClient, credentials: DeveloperCredentials, redactor: Redactor, apiPrefix: PortalApiPrefix = '/api/v3') {
     this.#client = client;
+    this.#authenticatePath = `${apiPrefix}/developer/authenticate`;
     this.#credentials = credentials;
     this.#redactor = redactor;
     redactor.add(credentials.password);
@@ -39,6 +43,19 @@ export class DeveloperSession {
 
   async get<T>(path: string): Promise<T> {
     return (await this.request<T>('GET', path)).body;
+  }
+
+  /** Every item of a client list (paged as the admin lists are, MAPPING 1.2). */
+  async listAll<T>(path: string): Promise<T[]> {
+    const items: T[] = [];
+    for (let number = 1; ; number++) {
+      const page = await this.get<{ data?: T[]; meta?: { page?: { size?: number; total?: number } } } | undefined>(`${path}?page[size]=${PAGE_SIZE}&page[number]=${number}`);
+      const data = Array.isArray(page?.data) ? page.data : [];
+      items.push(...data);
+      const size = page?.meta?.page?.size ?? PAGE_SIZE;
+      const total = page?.meta?.page?.total;
+      if (data.length === 0 || data.length < size || (total !== undefined && number * size >= total)) return items;
+    }
   }
 
   /** A create, sent once (see HttpClient.postOnce); pair it with `createIdempotently`. */
@@ -94,7 +111,7 @@ export class DeveloperSession {
     let response: HttpResponse;
     try {
       // Logging in twice does no harm, so this POST may be retried like a GET.
-      response = await this.#client.request('POST', AUTHENTICATE_PATH, { body: { username: email, password: password.reveal() }, repeatable: true });
+      response = await this.#client.request('POST', this.#authenticatePath, { body: { username: email, password: password.reveal() }, repeatable: true });
     } catch (error) {
       if (error instanceof HttpError && (error.status === 401 || error.status === 400 || error.status === 404)) {
         const hint = error.status === 404 ? ' (is --portal-url the portal’s own URL?)' : ' (check KONNECT_PORTAL_EMAIL and KONNECT_PORTAL_PASSWORD)';

@@ -1,5 +1,5 @@
 import type { KonnectConnection } from './connection.js';
-import { DeveloperSession } from './developer-session.js';
+import { DeveloperSession, type PortalApiPrefix } from './developer-session.js';
 import { HttpClient, type HttpClientOptions } from './http-client.js';
 import type { Portal } from './portal.js';
 import { newRequestCounters, type RequestCounters } from './request-counters.js';
@@ -24,8 +24,11 @@ export interface KonnectClients {
   readonly admin: HttpClient;
   /** Requests made and retried, over the admin client and the session together. */
   readonly counters: RequestCounters;
-  /** The session on `--portal-url`, else on the portal's canonical domain over https. One per call: keep it. */
-  developerSession(portal: Portal): SessionOrReason;
+  /**
+   * The session on `--portal-url`, else on the portal's canonical domain over https. One per call: keep it.
+   * `apiPrefix`: the Portal API's version (the classic portal's is /api/v2); `needs`: what a missing session stops.
+   */
+  developerSession(portal: Portal, apiPrefix?: PortalApiPrefix, needs?: string): SessionOrReason;
 }
 
 /**
@@ -52,15 +55,15 @@ export function openKonnectClients(connection: KonnectConnection, hooks: Konnect
   return {
     admin,
     counters,
-    developerSession(portal) {
+    developerSession(portal, apiPrefix = '/api/v3', needs = 'to create or delete credentials') {
       if (connection.developer === undefined) {
-        return { missing: 'set KONNECT_PORTAL_EMAIL and KONNECT_PORTAL_PASSWORD (an approved developer of the portal) to create or delete credentials' };
+        return { missing: `set KONNECT_PORTAL_EMAIL and KONNECT_PORTAL_PASSWORD (an approved developer of the portal) ${needs}` };
       }
       const domain = portal.canonical_domain ?? portal.default_domain;
       const portalUrl = connection.portalUrl ?? (domain ? `https://${domain}` : undefined);
       if (portalUrl === undefined) return { missing: `the portal ${portal.name} has no domain: give its URL with --portal-url` };
       const client = new HttpClient({ ...shared, baseUrl: portalUrl });
-      return { session: new DeveloperSession(client, connection.developer, redactor), portalUrl };
+      return { session: new DeveloperSession(client, connection.developer, redactor, apiPrefix), portalUrl };
     },
   };
 }

@@ -20,32 +20,39 @@ export interface Portal {
 const MAX_NAMES = 10;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Where a flavour of portal is listed, and what messages call it. */
+export interface PortalsApi {
+  path: '/v3/portals' | '/v2/portals';
+  name: string;
+}
+const V3_PORTALS: PortalsApi = { path: '/v3/portals', name: 'Dev Portal (v3)' };
+
 /**
- * The portal `ref` names (MAPPING 3.0): an id (`GET /v3/portals/{id}`), else a name
+ * The portal `ref` names (MAPPING 3.0, 4.0): an id (`GET /v3/portals/{id}`), else a name
  * (`filter[name][eq]`); with no `ref`, the organisation's only portal. Not found, or several with no
- * `ref`, is one line listing the portals there are.
+ * `ref`, is one line listing the portals there are. `api`: the classic portals are under /v2.
  */
-export async function resolvePortal(admin: HttpClient, ref: string | undefined): Promise<Portal> {
+export async function resolvePortal(admin: HttpClient, ref: string | undefined, api: PortalsApi = V3_PORTALS): Promise<Portal> {
   if (ref === undefined) {
-    const all = await admin.listAll<Portal>('/v3/portals');
+    const all = await admin.listAll<Portal>(api.path);
     if (all.length === 1) return all[0]!;
-    if (all.length === 0) throw new UserError('the Konnect organisation has no Dev Portal (v3) in this region; create one, or check --region / --konnect-url');
+    if (all.length === 0) throw new UserError(`the Konnect organisation has no ${api.name} in this region; create one, or check --region / --konnect-url`);
     throw new UserError(`the organisation has ${all.length} portals (${names(all)}): choose one with --portal or the config's portal`);
   }
   if (UUID.test(ref)) {
     try {
-      return await admin.get<Portal>(`/v3/portals/${encodeURIComponent(ref)}`);
+      return await admin.get<Portal>(`${api.path}/${encodeURIComponent(ref)}`);
     } catch (error) {
       // A name may look like an id; look it up by name before saying it is not there.
       if (!(error instanceof HttpError && error.status === 404)) throw error;
     }
   }
-  const found = await admin.listAll<Portal>('/v3/portals', { filter: { name: { eq: ref } } });
+  const found = await admin.listAll<Portal>(api.path, { filter: { name: { eq: ref } } });
   // Only exact matches count, in case a server treats the filter loosely.
   const exact = found.filter((p) => p.name === ref);
   if (exact.length === 1) return exact[0]!;
   if (exact.length > 1) throw new UserError(`${exact.length} portals are named ${quote(ref)}: give the portal's id instead`);
-  const all = await admin.listAll<Portal>('/v3/portals');
+  const all = await admin.listAll<Portal>(api.path);
   const there = all.length === 0 ? 'the organisation has none in this region' : `portals: ${names(all)}`;
   throw new UserError(`no portal with the name or id ${quote(ref)} (${there})`);
 }

@@ -2,6 +2,7 @@ import { BackendError } from '../../backend.js';
 import type { Adapters, IdAttrs, LiveObject, Write } from '../../adapter.js';
 import { deleted, repeatOn500, unknownOn500, PROTECTED_LABEL, REFERENCE_LABEL, userLabels, withProtection, type V3Context } from './context.js';
 import type { AppItem } from './wire.js';
+import type { KonnectContext } from '../context.js';
 
 /**
  * Applications ↔ portal-management v3 (MAPPING 3.2): the reference ID is the label
@@ -122,7 +123,7 @@ async function ownerId(ctx: V3Context, a: Write<'application'>['attrs']): Promis
  * The strategy of an application whose config names none: the portal's default, else the only
  * key-auth strategy the portal has (DECISION: Konnect needs one, and the config may leave it out).
  */
-async function implicitStrategy(ctx: V3Context, reference: string): Promise<string | undefined> {
+export async function implicitStrategy(ctx: KonnectContext, reference: string): Promise<string | undefined> {
   if (ctx.portal.default_application_auth_strategy_id) return undefined;
   const keyAuth = [...ctx.strategyTypes].filter(([, type]) => type === 'key_auth');
   if (keyAuth.length === 1) return keyAuth[0]![0];

@@ -1,11 +1,12 @@
 import type { Adapters, IdAttrs, LiveObject, Write } from '../../adapter.js';
-import { deleted, repeatOn500, unknownOn500, labelsUpdate, PROTECTED_LABEL, userLabels, withProtection, type V3Context } from './context.js';
+import type { KonnectContext } from '../context.js';
+import { deleted, repeatOn500, unknownOn500, labelsUpdate, PROTECTED_LABEL, userLabels, withProtection } from './context.js';
 import type { StrategyItem } from './wire.js';
 
 const PATH = '/v2/application-auth-strategies';
 
-/** Auth strategies ↔ application-auth-strategies v2 (MAPPING 2). DCR strategies are not managed: left out. */
-export function authStrategies(ctx: V3Context): Adapters['auth_strategy'] {
+/** Auth strategies ↔ application-auth-strategies v2 (MAPPING 2), for both portals. DCR strategies are not managed: left out. */
+export function authStrategies(ctx: KonnectContext): Adapters['auth_strategy'] {
   const liveLabels = ctx.strategyLabels;
   return {
     list: async () => {

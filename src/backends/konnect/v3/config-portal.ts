@@ -7,6 +7,11 @@ import { findConfigFiles } from '../../../config/files.js';
  * A top-level `portal:` line with a plain or quoted scalar; the full load checks it again (readFor).
  */
 export async function configPortal(paths: readonly string[]): Promise<string | undefined> {
+  return configScalar(paths, 'portal');
+}
+
+/** A top-level scalar of the config (`portal`, `namespace`), read the same way before the config is loaded. */
+export async function configScalar(paths: readonly string[], key: 'portal' | 'namespace'): Promise<string | undefined> {
   const { files } = await findConfigFiles(paths);
   for (const file of files) {
     let text: string;
@@ -15,7 +20,7 @@ export async function configPortal(paths: readonly string[]): Promise<string | u
     } catch {
       continue; // the load reports it
     }
-    const match = /^portal:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^#\n]*?))[ \t]*(?:#.*)?$/m.exec(text);
+    const match = new RegExp(`^${key}:[ \\t]*(?:"([^"\\n]*)"|'([^'\\n]*)'|([^#\\n]*?))[ \\t]*(?:#.*)?$`, 'm').exec(text);
     const value = match?.[1] ?? match?.[2] ?? match?.[3];
     if (value !== undefined && value !== '') return value;
   }

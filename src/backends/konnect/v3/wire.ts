@@ -2,21 +2,7 @@
 
 export type Labels = Record<string, string>;
 
-export interface StrategyItem {
-  id: string;
-  name: string;
-  display_name: string;
-  strategy_type: 'key_auth' | 'openid_connect';
-  configs: {
-    'key-auth'?: {
-      key_names?: string[];
-      ttl?: { value: number; unit: 'days' | 'weeks' | 'years' } | null;
-    };
-    'openid-connect'?: Record<string, unknown>;
-  };
-  dcr_provider?: unknown;
-  labels?: Labels;
-}
+export type { StrategyItem } from '../context.js';
 
 export interface ApiItem {
   id: string;

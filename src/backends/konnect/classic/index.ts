@@ -1,0 +1,20 @@
+import type { Adapters } from '../../adapter.js';
+import { authStrategies } from '../v3/auth-strategy.js';
+import { applications } from './application.js';
+import type { ClassicContext } from './context.js';
+import { credentials } from './credential.js';
+import { products } from './product.js';
+import { productVersions } from './product-version.js';
+import { registrations } from './registration.js';
+
+/** The classic (v2) backend's adapter of every kind, over one context; auth strategies are the same API as v3's. */
+export function classicAdapters(ctx: ClassicContext): Adapters {
+  return {
+    auth_strategy: authStrategies(ctx),
+    product: products(ctx),
+    product_version: productVersions(ctx),
+    application: applications(ctx),
+    registration: registrations(ctx),
+    credential: credentials(ctx),
+  };
+}
