@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appliedLabelKey, appliedLabelValue, parseAppliedLabel } from '../../src/backends/konnect/v3/applied-label.js';
+import { appliedLabelKey, appliedLabelValue, parseAppliedLabel } from '../../src/backends/konnect/applied-label.js';
 import { UNDER_TEST } from './backends.js';
 
 const A = 'a'.repeat(40);

@@ -7,7 +7,7 @@ import { configPortal } from './v3/config-portal.js';
 import type { Plan } from '../../types/plan.js';
 import { AdaptedTransaction } from '../adapted-transaction.js';
 import type { AppliedRecord, Backend, CreateResult, RequestCounts, Transaction, WriteContext } from '../backend.js';
-import { appliedLabelKey, appliedLabelValue, parseAppliedLabel } from './v3/applied-label.js';
+import { appliedOn, writeAppliedLabel } from './applied-label.js';
 import { readLive } from '../live.js';
 import type { AnyResource } from '../../model/resource.js';
 import { connectionFromOptions, type KonnectConnection, type KonnectOptions } from './connection.js';
@@ -169,24 +169,14 @@ export class KonnectBackend implements Backend {
 
   /** From the portal's labels as last read (resolving the portal reads them): no request of its own once it is resolved. */
   async readApplied(namespace: string): Promise<AppliedRecord | undefined> {
-    const portal = await this.#resolved();
-    return parseAppliedLabel(portal.labels?.[appliedLabelKey(namespace)]);
+    return appliedOn(await this.#resolved(), namespace);
   }
 
-  /**
-   * Sets the namespace's label on the portal (applied-label.ts), unless it already names this commit.
-   * The PATCH carries every label the portal has, read just before (MAPPING 1.4 DECISION: the same
-   * result whether Konnect merges labels or replaces them).
-   */
+  /** Sets the namespace's label on the portal (applied-label.ts), unless it already names this commit. */
   async writeApplied(namespace: string, record: AppliedRecord): Promise<void> {
     const { id } = await this.#resolved();
-    const path = `/v3/portals/${encodeURIComponent(id)}`;
-    const portal = await this.#clients.admin.get<Portal>(path);
-    const key = appliedLabelKey(namespace);
-    const now = parseAppliedLabel(portal.labels?.[key]);
-    if (now !== undefined && now.commit === record.commit.slice(0, 40) && now.dirty === record.dirty) return;
-    const updated = await this.#clients.admin.patch<Portal>(path, { labels: { ...portal.labels, [key]: appliedLabelValue(record) } });
-    this.#portal = Promise.resolve(updated);
+    const updated = await writeAppliedLabel<Portal>(this.#clients.admin, `/v3/portals/${encodeURIComponent(id)}`, namespace, record);
+    if (updated !== undefined) this.#portal = Promise.resolve(updated);
   }
 
   /** The writes start from the read made inside the transaction (the plan's), or from a fresh one. */

@@ -1,7 +1,7 @@
 import type { StoredPortal } from '../../backends/local/store-records.js';
 import { ok } from '../http.js';
 import { page } from '../listing.js';
-import { renderPortal } from '../routes/portals.js';
+import { renderPortal, updatePortalRoute } from '../routes/portals.js';
 import { checkPortal, stamps, type Route } from '../routes/route.js';
 import type { EmulatorState } from '../state.js';
 import { hasPortalProductVersion } from './portal-product-versions.js';
@@ -32,7 +32,7 @@ export function renderClassicPortal(state: EmulatorState, id: string, p: StoredP
     custom_domain: null,
     custom_client_domain: null,
     default_application_auth_strategy_id: p.default_application_auth_strategy_id,
-    labels: {},
+    labels: p.labels ?? {},
     application_count: state.engine.list('applications').length,
     developer_count: state.engine.list('developers').filter(([, d]) => d.portal_id === id).length,
     published_product_count: publishedProducts.size,
@@ -74,4 +74,5 @@ export const classicPortalRoutes: Route[] = [
       return ok(renderClassicPortal(state, state.portalId, state.engine.get('portals', state.portalId)));
     },
   },
+  updatePortalRoute('/v2/portals/{portalId}', { is_public: { type: 'boolean' } }, renderClassicPortal),
 ];

@@ -29,25 +29,42 @@ export function renderPortal(id: string, p: StoredPortal) {
 }
 
 /**
- * What update-portal may change here: the settings the emulator keeps, and labels (merged; null
- * deletes a key: MAPPING 1.4 DECISION). The spec's other settings are not served (400 unknown_property).
+ * What update-portal may change here, in both flavours: the settings the emulator keeps, and labels
+ * (merged; null deletes a key: MAPPING 1.4 DECISION). The spec's other settings are not served (400
+ * unknown_property). Each flavour adds the settings only it has.
  */
 const UPDATE: Fields = {
   name: { type: 'string', minLength: 1, maxLength: 255 },
   display_name: { type: 'string', minLength: 1, maxLength: 255 },
-  authentication_enabled: { type: 'boolean' },
   auto_approve_applications: { type: 'boolean' },
   default_application_auth_strategy_id: { type: 'string', format: 'uuid', nullable: true },
   labels: { type: 'labels', update: true, nullable: true },
 };
 
-interface PortalUpdate {
-  name?: string;
-  display_name?: string;
-  authentication_enabled?: boolean;
-  auto_approve_applications?: boolean;
-  default_application_auth_strategy_id?: string | null;
+type PortalUpdate = Partial<Pick<StoredPortal, 'name' | 'display_name' | 'authentication_enabled' | 'is_public' | 'auto_approve_applications' | 'default_application_auth_strategy_id'>> & {
   labels?: Record<string, string | null> | null;
+};
+
+/** update-portal at `path` (v3 or v2), with the flavour's own settings, answering the portal as `render` shapes it. */
+export function updatePortalRoute(path: string, settings: Fields, render: (state: EmulatorState, id: string, p: StoredPortal) => unknown): Route {
+  return {
+    method: 'PATCH',
+    path,
+    auth: 'admin',
+    handle: (ctx, state) => {
+      if (ctx.params.portalId !== state.portalId) throw notFound();
+      const body = checkBody<PortalUpdate>(ctx.body, { ...UPDATE, ...settings });
+      const portal = state.engine.get('portals', state.portalId);
+      const strategy = body.default_application_auth_strategy_id;
+      if (typeof strategy === 'string' && !state.engine.has('auth_strategies', strategy)) {
+        throw badRequest([{ field: 'default_application_auth_strategy_id', rule: 'missing_reference', reason: `auth strategy ${strategy} does not exist`, source: 'body' }]);
+      }
+      const { labels, ...changed } = body;
+      const changes = { ...changed, ...(labels !== undefined && { labels: mergeLabels(portal.labels ?? {}, labels) }) };
+      engineCall(() => state.engine.update('portals', state.portalId, changes));
+      return ok(render(state, state.portalId, state.engine.get('portals', state.portalId)));
+    },
+  };
 }
 
 const LIST = {
@@ -86,24 +103,7 @@ export const portalRoutes: Route[] = [
       return ok(renderPortal(state.portalId, state.engine.get('portals', state.portalId)));
     },
   },
-  {
-    method: 'PATCH',
-    path: '/v3/portals/{portalId}',
-    auth: 'admin',
-    handle: (ctx, state) => {
-      if (ctx.params.portalId !== state.portalId) throw notFound();
-      const body = checkBody<PortalUpdate>(ctx.body, UPDATE);
-      const portal = state.engine.get('portals', state.portalId);
-      const strategy = body.default_application_auth_strategy_id;
-      if (typeof strategy === 'string' && !state.engine.has('auth_strategies', strategy)) {
-        throw badRequest([{ field: 'default_application_auth_strategy_id', rule: 'missing_reference', reason: `auth strategy ${strategy} does not exist`, source: 'body' }]);
-      }
-      const { labels, ...settings } = body;
-      const changes = { ...settings, ...(labels !== undefined && { labels: mergeLabels(portal.labels ?? {}, labels) }) };
-      engineCall(() => state.engine.update('portals', state.portalId, changes));
-      return ok(renderPortal(state.portalId, state.engine.get('portals', state.portalId)));
-    },
-  },
+  updatePortalRoute('/v3/portals/{portalId}', { authentication_enabled: { type: 'boolean' } }, (_, id, p) => renderPortal(id, p)),
 ];
 
 export type { EmulatorState };

@@ -4,7 +4,8 @@ import { UserError } from '../../../errors.js';
 import type { Problem } from '../../../diagnostics/problems.js';
 import type { Plan } from '../../../types/plan.js';
 import { AdaptedTransaction } from '../../adapted-transaction.js';
-import type { Backend, CreateResult, RequestCounts, Transaction, WriteContext } from '../../backend.js';
+import type { AppliedRecord, Backend, CreateResult, RequestCounts, Transaction, WriteContext } from '../../backend.js';
+import { appliedOn, writeAppliedLabel } from '../applied-label.js';
 import { readLive } from '../../live.js';
 import type { AnyResource } from '../../../model/resource.js';
 import { connectionFromOptions, type KonnectConnection, type KonnectOptions } from '../connection.js';
@@ -126,11 +127,23 @@ export class KonnectClassicBackend implements Backend {
     return { requests: this.#clients.counters.requests, retried: this.#clients.counters.retried };
   }
 
+  /** From the portal's labels as resolved (classic portals take labels too): no request of its own once it is resolved. */
+  async readApplied(namespace: string): Promise<AppliedRecord | undefined> {
+    return appliedOn((await this.#context()).portal, namespace);
+  }
+
+  /** Sets the namespace's label on the portal (applied-label.ts), unless it already names this commit. */
+  async writeApplied(namespace: string, record: AppliedRecord): Promise<void> {
+    const { id } = (await this.#context()).portal;
+    const updated = await writeAppliedLabel<Portal>(this.#clients.admin, `/v2/portals/${encodeURIComponent(id)}`, namespace, record);
+    if (updated !== undefined) this.#portal = Promise.resolve(classicPortal(updated));
+  }
+
   /** The writes start from the read made inside the transaction (the plan's), or from a fresh one. */
   async transaction<T>(run: (tx: Transaction) => Promise<T>): Promise<T> {
     this.#last = undefined;
     try {
-      return await run(new ClassicTransaction(() => this.#opening()));
+      return await run(new ClassicTransaction(() => this.#opening(), (namespace, record) => this.writeApplied(namespace, record)));
     } finally {
       this.#last = undefined;
     }
@@ -169,7 +182,10 @@ function classicPortal(p: Portal): Portal {
 class ClassicTransaction implements Transaction {
   #opened?: Promise<AdaptedTransaction>;
 
-  constructor(private readonly open: () => Promise<AdaptedTransaction>) {}
+  constructor(
+    private readonly open: () => Promise<AdaptedTransaction>,
+    readonly recordApplied: (namespace: string, record: AppliedRecord) => Promise<void>,
+  ) {}
 
   async create(resource: AnyResource, ctx: WriteContext): Promise<CreateResult> {
     return (await this.#tx()).create(resource, ctx);

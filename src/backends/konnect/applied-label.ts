@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { AppliedRecord } from '../../backend.js';
+import type { AppliedRecord } from '../backend.js';
+import type { HttpClient } from './http-client.js';
 
 /**
  * The commit a namespace was last applied from, kept as one label on the portal (MAPPING 1.4: keys
@@ -31,4 +32,22 @@ export function parseAppliedLabel(value: string | undefined): AppliedRecord | un
   const record: AppliedRecord = { commit: commit!, dirty: dirty !== undefined };
   if (year !== undefined) record.at = `${year}-${month}-${day}T${hour}:${minute}:${second}Z`;
   return record;
+}
+
+/** The record of a namespace on a portal as read (resolving the portal reads its labels). */
+export function appliedOn(portal: { labels?: Record<string, string> }, namespace: string): AppliedRecord | undefined {
+  return parseAppliedLabel(portal.labels?.[appliedLabelKey(namespace)]);
+}
+
+/**
+ * Sets the namespace's label on the portal at `path` (v3 or classic: both take `labels` on their
+ * update-portal), unless it already names this commit; returns the portal as updated, if it was.
+ * The PATCH carries every label the portal has, read just before (MAPPING 1.4 DECISION: the same
+ * result whether Konnect merges labels or replaces them).
+ */
+export async function writeAppliedLabel<P extends { labels?: Record<string, string> }>(admin: HttpClient, path: string, namespace: string, record: AppliedRecord): Promise<P | undefined> {
+  const portal = await admin.get<P>(path);
+  const now = appliedOn(portal, namespace);
+  if (now !== undefined && now.commit === record.commit.slice(0, 40) && now.dirty === record.dirty) return undefined;
+  return admin.patch<P>(path, { labels: { ...portal.labels, [appliedLabelKey(namespace)]: appliedLabelValue(record) } });
 }
