@@ -87,9 +87,9 @@ async function realClassicDump(dir: string): Promise<PortalShape> {
   await writeFile(config, text.replace('# portalctl dump --backend konnect-classic\n', ''));
   const applied = await cli(['apply', config, ...classic, '--yes', '--credentials-out', join(dir, 'classic-keys.json')], ENV);
   expect(applied.stderr).toBe('');
-  // --namespace: classic applications carry no namespace label (M11), and a dump alone does not know
-  // which namespace the session developer's applications are (it picks "default" for them).
-  const dumped = await cli(['dump', ...classic, '--namespace', 'payments', '--out', join(dir, 'source')], ENV);
+  // No --namespace: classic applications carry no namespace label (M11); the session developer's go
+  // with the one namespace that labels everything else.
+  const dumped = await cli(['dump', ...classic, '--out', join(dir, 'source')], ENV);
   expect(dumped.code).toBe(0);
   return shape;
 }

@@ -1,5 +1,5 @@
 import type { DesiredState, State } from '../../../model/state.js';
-import { childListKey, manages } from '../../../model/scope.js';
+import { childListKey, manages, parentOf } from '../../../model/scope.js';
 import { UserError } from '../../../errors.js';
 import type { Problem } from '../../../diagnostics/problems.js';
 import type { Plan } from '../../../types/plan.js';
@@ -69,6 +69,7 @@ export class KonnectClassicBackend implements Backend {
     const ctx = await this.#context();
     ctx.credentialScope = options.partial === true ? new Set() : 'all';
     const state = await readLive(classicAdapters(ctx), this.capabilities);
+    if (ctx.owner.guessed === true) settleNamespace(ctx.owner, state);
     this.#last = { ctx, state };
     return state;
   }
@@ -162,11 +163,29 @@ export class KonnectClassicBackend implements Backend {
   async #context(): Promise<ClassicContext> {
     this.#portal ??= (async () => classicPortal(await resolvePortal(this.#clients.admin, this.#connection.portal ?? (await configScalar(this.#configPaths, 'portal')), CLASSIC_PORTALS)))();
     this.#portal.catch(() => (this.#portal = undefined));
-    this.#owner ??= (async () => ({ namespace: this.#namespaceFlag ?? (await configScalar(this.#configPaths, 'namespace')) ?? 'default' }))();
+    this.#owner ??= (async () => {
+      const named = this.#namespaceFlag ?? (await configScalar(this.#configPaths, 'namespace'));
+      return named !== undefined ? { namespace: named } : { namespace: 'default', guessed: true };
+    })();
     const [portal, owner] = await Promise.all([this.#portal, this.#owner]);
     let session: ReturnType<KonnectClients['developerSession']> | undefined;
     return new ClassicContext(this.#clients.admin, portal, this.#clients.counters, () => (session ??= this.#clients.developerSession(portal, '/api/v2', SESSION_NEEDS)), owner);
   }
+}
+
+/**
+ * With no namespace named (a dump without --namespace), the session developer's applications go with
+ * the namespace that labels everything else portalctl keeps on the portal, when there is exactly one:
+ * one developer account per namespace makes them that namespace's. Several (or none): `default`.
+ */
+function settleNamespace(owner: SessionOwner, state: State): void {
+  const labelled = new Set<string>();
+  for (const r of state.all()) if (r.kind !== 'application' && parentOf(r) === undefined && r.live?.owner !== undefined) labelled.add(r.live.owner);
+  owner.guessed = false;
+  if (labelled.size !== 1) return;
+  const [namespace] = [...labelled] as [string];
+  for (const app of state.ofKind('application')) if (app.live?.owner === owner.namespace) app.live.owner = namespace;
+  owner.namespace = namespace;
 }
 
 const CLASSIC_PORTALS = { path: '/v2/portals', name: 'classic Dev Portal (v2)' } as const;

@@ -14,6 +14,8 @@ export type CredentialScope = 'all' | ReadonlySet<string>;
  */
 export interface SessionOwner {
   namespace: string;
+  /** Neither --namespace nor a config named it (dump): the first read settles it (namespaceOfTheRest). */
+  guessed?: boolean;
 }
 
 /**
