@@ -124,7 +124,7 @@ function refuseOverLimit(application: string, want: Resource<'credential'>, desi
   if (addresses.size <= MAX_CREDENTIALS_PER_APPLICATION) return;
   const where = want.source ? `${formatPos(want.source)}: ` : '';
   throw new UserError(
-    `${where}${want.address}: rotating it now would give application "${application}" ${addresses.size} credentials while the old key overlaps; a portal allows at most ${MAX_CREDENTIALS_PER_APPLICATION} per application (remove a credential first)`,
+    `${where}${want.address}: rotating it now would give application "${application}" ${addresses.size} credentials while the old key overlaps; a portal allows at most ${MAX_CREDENTIALS_PER_APPLICATION} per application (remove a credential in an apply before this one)`,
   );
 }
 
