@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { hashKey } from '../backends/local/engine.js';
-import { now } from '../util/now.js';
+import { now } from '../model/clock.js';
 import { ApiError, sendProblem, sendReply, unauthorized, forbidden, notFound } from './http.js';
 import type { EmulatorState } from './state.js';
 

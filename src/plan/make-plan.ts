@@ -7,7 +7,7 @@ import type { Plan } from '../types/plan.js';
 import { diffStates } from './diff.js';
 import { splitByOrigin } from './origin.js';
 import { planRotations } from './rotation.js';
-import { now } from '../util/now.js';
+import { now } from '../model/clock.js';
 
 export interface PlanInputs {
   env: NodeJS.ProcessEnv;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
 import { MAX_CREDENTIALS_PER_APPLICATION } from '../../model/kinds/credential.js';
-import { now } from '../../util/now.js';
+import { now } from '../../model/clock.js';
 import { BackendError } from '../backend.js';
 import { StoreIndex, tableOf, type RecordOf, type Relation, type TableName } from './store-index.js';
 import type { StoreData, StoredCredential, StoredRegistration } from './store-records.js';

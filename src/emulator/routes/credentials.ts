@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { StoredApplication, StoredCredential } from '../../backends/local/store-records.js';
-import { now } from '../../util/now.js';
+import { now } from '../../model/clock.js';
 import { noContent, notFound, ok, type Ctx } from '../http.js';
 import { page } from '../listing.js';
 import { engineCall, type EmulatorState } from '../state.js';
