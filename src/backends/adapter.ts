@@ -1,5 +1,6 @@
 import type { LifecycleOf } from '../model/kinds/index.js';
 import type { AttrsByKind, Kind, Lifecycle } from '../model/kind.js';
+import type { KeyFacts } from '../model/resource.js';
 
 export type Labels = Record<string, string>;
 
@@ -30,6 +31,8 @@ export interface LiveObject<K extends Kind> {
   /** Every label it carries, the owner label included. */
   labels: Labels;
   protected: boolean;
+  /** A credential's key facts (created, expires, status), where the portal lists them. */
+  key?: KeyFacts;
 }
 
 /** What a create or an update writes: references already resolved to ids, labels with the owner label. */

@@ -60,6 +60,6 @@ function toResource(
     address: address(kind, key),
     attrs,
     protected: object.protected,
-    live: { id: object.id, ...(owner !== undefined && { owner }) },
+    live: { id: object.id, ...(owner !== undefined && { owner }), ...(object.key !== undefined && { key: object.key }) },
   } as AnyResource;
 }

@@ -5,6 +5,7 @@ import type { PortalctlConfig } from '../types/config.js';
 import { KINDS, SECTIONS } from '../model/kind.js';
 import { SPECS } from '../model/kinds/index.js';
 import { parentOf } from '../model/scope.js';
+import { parseGenerationName } from '../model/kinds/credential-generation.js';
 
 /**
  * The live state as config: every object, nested as the config nests it (versions in products,
@@ -31,11 +32,29 @@ export function stateToConfig(state: State, namespace: string): { config: Portal
       const parent = parentOf(r);
       const holder = parent === undefined ? config[spec.section] : items.get(parent)?.[spec.list!];
       if (holder === undefined) continue; // its parent is not in this dump
+      if (kind === 'credential' && joinGeneration(holder as Record<string, unknown>[], item)) continue;
       (holder as unknown[]).push(item);
       items.set(r.address, item);
     }
   }
   return { config: config as PortalctlConfig, envNames: envNames.all };
+}
+
+/**
+ * A credential's generations (`ci`, `ci@2`, README "Key rotation") are one declared credential at
+ * its newest generation: the item is renamed, or merged into the one already dumped (then true).
+ */
+function joinGeneration(holder: Record<string, unknown>[], item: Record<string, unknown>): boolean {
+  const { name, generation } = parseGenerationName(String(item.name));
+  const earlier = holder.find((c) => c.name === name);
+  if (earlier === undefined) {
+    item.name = name;
+    if (generation > 1) item.generation = generation;
+    return false;
+  }
+  if (generation > Number(earlier.generation ?? 1)) earlier.generation = generation;
+  if (item.protected === true) earlier.protected = true;
+  return true;
 }
 
 /** A copy with each sealed value, at any depth (list items too), replaced by `${{ env "NAME" }}`. */

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { hashKey } from '../backends/local/engine.js';
+import { now } from '../model/clock.js';
 import { ApiError, sendProblem, sendReply, unauthorized, forbidden, notFound } from './http.js';
 import type { EmulatorState } from './state.js';
 
@@ -35,7 +36,7 @@ function answer(state: EmulatorState, req: IncomingMessage) {
   if (key === undefined) throw unauthorized('Unauthorized', 'No API key found in request');
   const hash = hashKey(key);
   const credential = state.engine.list('credentials').find(([, c]) => c.key_hash === hash)?.[1];
-  if (credential === undefined || (credential.expires_at !== undefined && Date.parse(credential.expires_at) <= Date.now())) {
+  if (credential === undefined || (credential.expires_at !== undefined && Date.parse(credential.expires_at) <= now().getTime())) {
     throw unauthorized('Unauthorized', 'Invalid authentication credentials');
   }
   const approved = state.engine.list('registrations').some(([, r]) => r.application_id === credential.application_id && r.product_version_id === versionId && r.status === 'approved');

@@ -26,6 +26,15 @@ export interface LiveMeta {
   id: string;
   /** The namespace label it carries (for child kinds, its parent's); undefined when unlabelled. */
   owner?: string;
+  /** A credential's key as the portal reports it (rotation and expiry warnings). */
+  key?: KeyFacts;
+}
+
+/** When a credential's key was made and when it expires, and its status (`active`, `expired`, `revoked`), as far as the portal says. */
+export interface KeyFacts {
+  created_at?: string;
+  expires_at?: string;
+  status?: string;
 }
 
 /** A resource of any kind, narrowed by its `kind`. */

@@ -6,6 +6,8 @@ import { ConfigError } from '../errors.js';
 import type { Plan } from '../types/plan.js';
 import { diffStates } from './diff.js';
 import { splitByOrigin } from './origin.js';
+import { planRotations } from './rotation.js';
+import { now } from '../model/clock.js';
 
 export interface PlanInputs {
   env: NodeJS.ProcessEnv;
@@ -30,10 +32,17 @@ export async function makePlan(paths: readonly string[], backend: Backend, input
   problems.push(...((await backend.checkDesired?.(desired)) ?? []));
   if (problems.some((p) => p.severity === 'error')) throw new ConfigError(problems);
   const scoped = backend.readFor ? await backend.readFor(live, desired) : live;
-  const plan = diffStates(desired, scoped, { backend: { type: backend.type, target: backend.target }, adopt: inputs.adopt === true, capabilities: backend.capabilities });
+  const at = now(inputs.env);
+  const rotations = planRotations(desired, scoped, at);
+  const plan = diffStates(rotations.desired, scoped, { backend: { type: backend.type, target: backend.target }, adopt: inputs.adopt === true, capabilities: backend.capabilities });
+  for (const change of plan.changes) {
+    const note = rotations.notes.get(change.address);
+    if (note !== undefined) change.rotation = note;
+  }
+  plan.warnings.push(...rotations.warnings);
   const unmet = backend.unmet?.(plan);
   if (unmet !== undefined) plan.warnings.push(`this plan cannot be applied: ${unmet}`);
-  if (inputs.base) problems.push(...(await compareWithBase(plan, paths, desired, scoped, inputs.base, loadOptions)));
+  if (inputs.base) problems.push(...(await compareWithBase(plan, paths, rotations.desired, scoped, inputs.base, loadOptions, at)));
   const counts = backend.requestCounts?.();
   if (counts !== undefined) plan.metadata = { requests: counts.requests, retried: counts.retried };
   return { plan, warnings: problems };
@@ -44,10 +53,21 @@ export async function makePlan(paths: readonly string[], backend: Backend, input
  * and splits the plan into this change and drift. A base that does not load does not block the
  * plan: one warning, and every change counts as introduced.
  */
-async function compareWithBase(plan: Plan, paths: readonly string[], head: DesiredState, live: State, base: NonNullable<PlanInputs['base']>, loadOptions: LoadOptions): Promise<Problem[]> {
+async function compareWithBase(plan: Plan, paths: readonly string[], head: DesiredState, live: State, base: NonNullable<PlanInputs['base']>, loadOptions: LoadOptions, at: Date): Promise<Problem[]> {
   const loaded = await loadDesired(paths, { ...loadOptions, source: base.source });
   const errors = loaded.problems.filter((p) => p.severity === 'error').length;
-  splitByOrigin(plan, head, { ref: base.ref, commit: base.commit, desired: loaded.desired, errors }, live);
+  // The base's rotations at the same time: a rotation that falls due is drift, a raised generation this change.
+  const baseDesired = loaded.desired === undefined ? undefined : baseRotations(loaded.desired, live, at);
+  splitByOrigin(plan, head, { ref: base.ref, commit: base.commit, desired: baseDesired, errors }, live);
   if (loaded.desired !== undefined) return [];
   return [warning(`the config at ${base.ref} has ${errors} error${errors === 1 ? '' : 's'}; every change is shown as introduced`)];
+}
+
+/** The base config's generations; a base whose rotation would be refused compares as declared. */
+function baseRotations(desired: DesiredState, live: State, at: Date): DesiredState {
+  try {
+    return planRotations(desired, live, at).desired;
+  } catch {
+    return desired;
+  }
 }

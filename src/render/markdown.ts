@@ -168,6 +168,8 @@ function fieldsCell(change: Change): string {
   if (change.action === 'delete' && change.cascade?.length) return `and ${countByKind(change.cascade)} with it`;
   // A new registration: the status it will get (what a reviewer checks).
   if (change.access !== undefined) return `access: ${cell(change.access)}`;
+  // A credential's rotation: which generation, and when the previous one goes.
+  if (change.rotation !== undefined) return `rotation: ${cell(change.rotation)}`;
   return '';
 }
 

@@ -68,6 +68,7 @@ function changeLines(change: Change, colors: Palette): string[] {
   for (const taken of change.cascade ?? []) lines.push(colors.red(`  with ${taken.replace('.', ' ')}`));
   // What a registration change does to access: what a reviewer is there to check.
   if (change.access !== undefined) lines.push(`  access: ${change.access}`);
+  if (change.rotation !== undefined) lines.push(`  rotation: ${change.rotation}`);
   if (change.source !== undefined) lines.push(colors.dim(`  declared at ${declaredAt(change.source)}`));
   return lines;
 }

@@ -286,5 +286,17 @@ export interface Credential {
    * Name of the credential, unique within the application.
    */
   name: string;
+  /**
+   * Rotate the key this long after its newest generation was created: a plan then creates the next generation (live name `<name>@<generation>`) and keeps the previous one for `overlap`. Absent: rotated only when `generation` is raised.
+   */
+  rotate_every?: string;
+  /**
+   * How long the previous generation's key stays valid after the next one is created; a plan after that deletes it. Default: 7d.
+   */
+  overlap?: string;
+  /**
+   * The generation the credential should be at: raising it above the live newest generation rotates the key at the next apply. Absent: 1, then whatever rotation made.
+   */
+  generation?: number;
   protected?: Protected;
 }

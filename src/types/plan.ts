@@ -208,6 +208,10 @@ export interface Change {
    */
   access?: string;
   /**
+   * credential only: the key rotation this change is part of, for a reviewer: the generation it makes and until when the previous one stays valid, or why a generation is retired.
+   */
+  rotation?: string;
+  /**
    * The object exists without an owner label and is adopted into this namespace (--adopt).
    */
   adopt?: boolean;

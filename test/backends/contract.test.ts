@@ -342,6 +342,22 @@ describe.each(Object.entries(UNDER_TEST))('the %s backend', (_name, openEmpty) =
     expect(sameValue(secret, have.attrs.labels?.token)).toBe(true);
   });
 
+  it('holds a rotated credential\'s generations side by side, and reads when each key was made and when it expires (the strategy\'s ttl)', async () => {
+    const backend = await openEmpty();
+    const before = Date.now();
+    const secrets = await createAll(backend, [...everyKind(), credential('app', 'ci@2')]);
+    expect(Object.keys(secrets).sort()).toEqual(['credential.app/ci', 'credential.app/ci@2']);
+    const live = await backend.read();
+    for (const address of ['credential.app/ci', 'credential.app/ci@2']) {
+      const key = live.get(address)!.live!.key!;
+      const made = Date.parse(key.created_at!);
+      expect(made, address).toBeGreaterThanOrEqual(before - 1000);
+      expect(made, address).toBeLessThanOrEqual(Date.now() + 1000);
+      expect(Date.parse(key.expires_at!) - made, address).toBe(30 * 86_400_000);
+      expect(key.status ?? 'active', address).toBe('active');
+    }
+  });
+
   it('reads an empty portal as an empty state', async () => {
     const live = await (await openEmpty()).read();
     expect(live.counts()).toEqual(Object.fromEntries(KINDS.map((k) => [k, 0])));

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
 import { MAX_CREDENTIALS_PER_APPLICATION } from '../../model/kinds/credential.js';
+import { now } from '../../model/clock.js';
 import { BackendError } from '../backend.js';
 import { StoreIndex, tableOf, type RecordOf, type Relation, type TableName } from './store-index.js';
 import type { StoreData, StoredCredential, StoredRegistration } from './store-records.js';
@@ -86,7 +87,7 @@ export class LocalEngine {
         throw new BackendError(`Maximum number of Credentials exceeded. Max Allowed: ${MAX_CREDENTIALS_PER_APPLICATION}`, 403);
       }
       secret = randomBytes(24).toString('base64url');
-      const created = new Date();
+      const created = now();
       const expires = this.expiry(rest.application_id, created);
       record = { ...rest, key_hash: hashKey(secret), created_at: created.toISOString(), ...(expires && { expires_at: expires }), protected: isProtected } as RecordOf<T>;
     } else if (this.stamp) {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { StoredApplication, StoredCredential } from '../../backends/local/store-records.js';
+import { now } from '../../model/clock.js';
 import { noContent, notFound, ok, type Ctx } from '../http.js';
 import { page } from '../listing.js';
 import { engineCall, type EmulatorState } from '../state.js';
@@ -14,7 +15,7 @@ import { checkPortal, type Route } from './route.js';
  * say), an omitted one is generated; `status` is `expired` once `expires_at` has passed.
  */
 function renderCredential(id: string, c: StoredCredential) {
-  const expired = c.expires_at !== undefined && Date.parse(c.expires_at) <= Date.now();
+  const expired = c.expires_at !== undefined && Date.parse(c.expires_at) <= now().getTime();
   return { type: 'api_key', id, display_name: c.name, status: expired ? 'expired' : 'active', expires_at: c.expires_at ?? null, created_at: c.created_at };
 }
 

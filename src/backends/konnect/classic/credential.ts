@@ -2,6 +2,7 @@ import type { Adapters, LiveObject } from '../../adapter.js';
 import { deleted, repeatOn500, unknownOn500 } from '../context.js';
 import { clientCredentialsPath, type ClassicContext } from './context.js';
 import type { CredentialItem } from './wire.js';
+import { keyFacts } from '../key-facts.js';
 
 /**
  * Credentials (MAPPING 4.5): the classic admin API has none, so they are listed, created and deleted
@@ -20,7 +21,7 @@ export function credentials(ctx: ClassicContext): Adapters['credential'] {
       for (const [appId, items] of lists) {
         for (const c of items) {
           if (c.type !== 'api_key') continue; // client secrets are the identity provider's
-          out.push({ id: `${appId}/${c.id}`, attrs: { application: appId, name: c.display_name ?? '' }, labels: {}, protected: false });
+          out.push({ id: `${appId}/${c.id}`, attrs: { application: appId, name: c.display_name ?? '' }, labels: {}, protected: false, key: keyFacts(c) });
         }
       }
       return out;

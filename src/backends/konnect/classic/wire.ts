@@ -74,4 +74,7 @@ export interface CredentialItem {
   id: string;
   display_name?: string;
   credential?: string;
+  status?: string;
+  expires_at?: string | null;
+  created_at?: string;
 }

@@ -1,6 +1,7 @@
 import type { Adapters, LiveObject } from '../../adapter.js';
 import { deleted, repeatOn500, unknownOn500, type V3Context } from './context.js';
 import type { CredentialItem } from './wire.js';
+import { keyFacts } from '../key-facts.js';
 
 /**
  * Credentials (MAPPING 3.4): listed by the admin API per application — only for the applications in
@@ -24,6 +25,7 @@ export function credentials(ctx: V3Context): Adapters['credential'] {
             attrs: { application: appId, name: c.display_name ?? '' },
             labels: {},
             protected: false,
+            key: keyFacts(c),
           });
         }
       }

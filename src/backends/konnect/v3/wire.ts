@@ -46,6 +46,9 @@ export interface CredentialItem {
   id: string;
   display_name?: string;
   credential?: string;
+  status?: string;
+  expires_at?: string | null;
+  created_at?: string;
 }
 
 export interface DeveloperItem {

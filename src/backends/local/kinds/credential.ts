@@ -10,6 +10,7 @@ export function credentials(engine: LocalEngine): Adapters['credential'] {
         attrs: { application: c.application_id, name: c.name },
         labels: c.labels ?? {},
         protected: c.protected,
+        key: { created_at: c.created_at, ...(c.expires_at !== undefined && { expires_at: c.expires_at }) },
       })),
     create: async ({ attrs: a, protected: isProtected }) => engine.create('credentials', { application_id: a.application, name: a.name, protected: isProtected }),
     protect: async (id, isProtected) => engine.update('credentials', id, { protected: isProtected }),
