@@ -116,8 +116,10 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
   // Deletes: managed live objects this namespace owns that the config does not declare.
   const candidates = new Set<string>();
   for (const have of live.all()) {
-    // What belongs to nobody is never deleted for being undeclared; its children (a team's members) are.
+    // What belongs to nobody is never deleted for being undeclared; its children (a team's members)
+    // are, from a parent the config declares (whose list says what it holds), and only then.
     if (SPECS[have.kind].ownership === 'none' || duplicated(have.address)) continue;
+    if (ofNobody(live, have) && !desired.state.has(parentOf(have) ?? '')) continue;
     if (!desired.state.has(have.address) && manages(desired, have) && ownerOf(have) === namespace) candidates.add(have.address);
   }
   const cascades = new Cascades(live, (r) => {
