@@ -72,6 +72,8 @@ describe('the kind registry', () => {
     expect(SPECS.product_version.references({ product: 'p', name: 'v1' })).toEqual([{ address: 'product.p', field: 'product', cascade: true }]);
     expect(KINDS.filter((k) => SPECS[k].parent !== undefined).map((k) => [k, SPECS[k].section])).toEqual([
       ['product_version', 'products'],
+      ['team_member', 'teams'],
+      ['team_role', 'teams'],
       ['registration', 'applications'],
       ['credential', 'applications'],
     ]);

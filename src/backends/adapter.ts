@@ -13,6 +13,10 @@ export interface SpreadFields {
   auth_strategy: never;
   product: never;
   product_version: never;
+  developer: never;
+  team: never;
+  team_member: never;
+  team_role: 'product';
   application: never;
   registration: 'product';
   credential: never;

@@ -28,8 +28,9 @@ export async function readLive(adapters: Adapters, capabilities?: Capabilities):
     for (const object of await (adapters[kind] as AnyAdapter).list()) {
       const resource = toResource(kind, object as LiveObject<Kind>, find, capabilities);
       ofKind.set(object.id, resource);
-      // Two live objects under one address (a portal that does not keep that key unique): the first is the one managed.
-      state.add(resource);
+      // Two live objects under one address (a portal that does not keep that key unique): the first is
+      // the one managed, unless the kind says neither may be touched.
+      if (state.add(resource) !== undefined && SPECS[kind].duplicatesLeftAlone) state.addDuplicate(resource.address, object.id);
     }
   }
   return state;

@@ -65,6 +65,7 @@ export function checkSemantics(desired: DesiredState, outside?: State, unchecked
     }
   }
 
+  problems.push(...checkOwners(desired, lookup, outside));
   problems.push(...checkApplicationStrategies(state, lookup));
   problems.push(...checkCredentialLimit(state));
   return problems;
@@ -114,6 +115,29 @@ function checkApplicationStrategies(state: State, lookup: (address: string) => A
           ),
         );
       }
+    }
+  }
+  return problems;
+}
+
+/**
+ * An application's owner is a developer or team the run declares or the portal has, and a team that
+ * may own applications. An owner whose section the files leave out, and that the portal (when known)
+ * does not have, is not checked: owners were names before developers and teams were config.
+ */
+function checkOwners(desired: DesiredState, lookup: (address: string) => AnyResource | undefined, outside: State | undefined): Problem[] {
+  const problems: Problem[] = [];
+  for (const app of desired.state.ofKind('application')) {
+    const owner = app.attrs.owner;
+    if (owner === undefined) continue;
+    const found = lookup(`${owner.type}.${owner.name}`);
+    if (found === undefined) {
+      if (!desired.sections.has(specOf(owner.type).section)) continue;
+      const known = [...desired.state.ofKind(owner.type).map((r) => r.key), ...(outside ? outside.ofKind(owner.type).map((r) => r.key) : [])];
+      problems.push(error(`application ${quote(app.key)}: owner: unknown ${owner.type} ${quote(owner.name)}${didYouMean(owner.name, known)}`, app.source));
+    } else if (found.kind === 'team' && (found as Resource<'team'>).attrs.can_own_applications !== true) {
+      const where = found.source ? ` (${formatPos(found.source)})` : ' (in the portal)';
+      problems.push(error(`application ${quote(app.key)}: owner: team ${quote(owner.name)} cannot own applications${where}; set its can_own_applications: true`, app.source));
     }
   }
   return problems;

@@ -37,6 +37,8 @@ export function stateToConfig(state: State, namespace: string): { config: Portal
       items.set(r.address, item);
     }
   }
+  // A section of objects owned by nobody (developers, teams) says nothing when empty: it deletes none.
+  for (const kind of KINDS) if (SPECS[kind].ownership === 'none' && (config[SPECS[kind].section] as unknown[]).length === 0) delete config[SPECS[kind].section];
   return { config: config as PortalctlConfig, envNames: envNames.all };
 }
 

@@ -1,16 +1,17 @@
 import type { Application, AuthStrategy, Credential, PortalctlConfig, Product, ProductVersion, Registration } from '../types/config.js';
+import type { Developer, Team, TeamMember, TeamRole } from '../types/config.js';
 import type { Change } from '../types/plan.js';
 import { everyMember, type ListKeys } from '../util/closed-set.js';
 import { withSchemaDefaults } from './defaults.js';
 import { valueAtPath } from './attr-paths.js';
 
 /** The resource kinds, parents before children: the order creates run in (deletes run in reverse). Exactly the plan schema's kinds. */
-export const KINDS = everyMember<Change['kind']>()(['auth_strategy', 'product', 'product_version', 'application', 'registration', 'credential']);
+export const KINDS = everyMember<Change['kind']>()(['auth_strategy', 'product', 'product_version', 'developer', 'team', 'team_member', 'team_role', 'application', 'registration', 'credential']);
 export type Kind = (typeof KINDS)[number];
 
 /** The top-level config sections (the config schema's lists). A kind is managed in a run only when its section is present. */
 export type Section = ListKeys<PortalctlConfig>;
-export const SECTIONS = everyMember<Section>()(['auth_strategies', 'products', 'applications']);
+export const SECTIONS = everyMember<Section>()(['auth_strategies', 'products', 'developers', 'teams', 'applications']);
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -22,6 +23,10 @@ export interface AttrsByKind {
   auth_strategy: DistributiveOmit<AuthStrategy, 'protected'>;
   product: Omit<Product, 'protected' | 'versions'>;
   product_version: Omit<ProductVersion, 'protected'> & { product: string };
+  developer: Developer;
+  team: Omit<Team, 'members' | 'roles'>;
+  team_member: TeamMember & { team: string };
+  team_role: TeamRole & { team: string };
   application: Omit<Application, 'protected' | 'registrations' | 'credentials'>;
   registration: Omit<Registration, 'protected'> & { application: string };
   credential: Omit<Credential, 'protected'> & { application: string };
@@ -38,7 +43,11 @@ export interface Reference {
 /** How objects of a kind live in a portal: fully managed, made and removed only, or one that always exists. */
 export type Lifecycle = 'crud' | 'create-delete' | 'singleton';
 
-/** Who owns a live object: the namespace of its own owner label, its parent's, or nobody (a singleton). */
+/**
+ * Who owns a live object: the namespace of its own owner label, its parent's, or nobody (a singleton;
+ * developers and teams, which carry no labels in Konnect): an object of nobody is updated when
+ * declared and never deleted for being undeclared.
+ */
 export type Ownership = 'label' | 'parent' | 'none';
 
 /** Where a kind is declared in the config: a top-level section, or a list under each object of a parent kind. */
@@ -81,6 +90,11 @@ export interface KindDefinition<K extends Kind> {
   issuesSecret?: boolean;
   /** Attributes no backend can change in place: changing one plans a replace (delete, then create). */
   replacedOn?: readonly string[];
+  /**
+   * The portal does not keep its key unique (Konnect's team names): two live objects under one key
+   * are reported and neither is touched.
+   */
+  duplicatesLeftAlone?: boolean;
   /** The schema definition (schemas/portalctl.schema.json) that describes it: its defaults come from there. */
   definition: string;
   /** Defaults the schema can state only in words (a display name that defaults to the name). */

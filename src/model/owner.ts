@@ -1,3 +1,4 @@
+import { SPECS } from './kinds/index.js';
 import type { AnyResource } from './resource.js';
 import { parentOf } from './scope.js';
 import { State } from './state.js';
@@ -11,6 +12,17 @@ export function ownerOf(state: State, r: AnyResource): string | undefined {
   const parent = parentOf(r);
   const found = parent === undefined ? undefined : state.get(parent);
   return found ? ownerOf(state, found) : r.live?.owner;
+}
+
+/**
+ * Whether a resource belongs to nobody (a kind owned by nobody, or a child of one: a team's members):
+ * it is managed by whichever run declares it, and never deleted for being undeclared.
+ */
+export function ofNobody(state: State, r: AnyResource): boolean {
+  if (SPECS[r.kind].ownership === 'none') return true;
+  const parent = parentOf(r);
+  const found = parent === undefined ? undefined : state.get(parent);
+  return found !== undefined && ofNobody(state, found);
 }
 
 export interface NamespaceSlice {
@@ -28,6 +40,10 @@ export function sliceByOwner(live: State, namespace: string, includeUnowned: boo
   const otherNamespaces = new Map<string, number>();
   let unowned = 0;
   for (const r of live.all()) {
+    if (ofNobody(live, r)) {
+      state.add(r); // in every namespace's config: declaring it takes nothing over
+      continue;
+    }
     const owner = ownerOf(live, r);
     if (owner === undefined) unowned++;
     else if (owner !== namespace) otherNamespaces.set(owner, (otherNamespaces.get(owner) ?? 0) + 1);

@@ -8,6 +8,8 @@ import type { AnyResource, Resource } from './resource.js';
 export class State {
   private readonly byAddress = new Map<string, AnyResource>();
   private readonly byKind = new Map<Kind, AnyResource[]>(KINDS.map((k) => [k, []]));
+  /** Address → the ids of every live object under it, where the portal holds several (see duplicatesLeftAlone). */
+  private readonly duplicated = new Map<string, string[]>();
 
   /** Adds a resource; returns the one already under that address instead when there is one. */
   add(resource: AnyResource): AnyResource | undefined {
@@ -16,6 +18,18 @@ export class State {
     this.byAddress.set(resource.address, resource);
     this.byKind.get(resource.kind)!.push(resource);
     return undefined;
+  }
+
+  /** Notes a second live object under an address already taken (by its id). */
+  addDuplicate(address: string, id: string): void {
+    const first = this.byAddress.get(address)?.live?.id;
+    const ids = this.duplicated.get(address) ?? (first === undefined ? [] : [first]);
+    this.duplicated.set(address, [...ids, id]);
+  }
+
+  /** The ids of the live objects under an address the portal holds more than once, else undefined. */
+  duplicatesOf(address: string): readonly string[] | undefined {
+    return this.duplicated.get(address);
   }
 
   get(address: string): AnyResource | undefined {

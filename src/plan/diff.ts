@@ -5,6 +5,7 @@ import { ExitCode, UserError } from '../errors.js';
 import { KINDS, type Kind } from '../model/kind.js';
 import { SPECS } from '../model/kinds/index.js';
 import type { AnyResource } from '../model/resource.js';
+import { ofNobody } from '../model/owner.js';
 import { manages, parentOf } from '../model/scope.js';
 import type { DesiredState, State } from '../model/state.js';
 import { accessNote } from './access.js';
@@ -45,10 +46,20 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
   /** Declared address → the left-alone ancestor that covers it. */
   const coveredBy = new Map<string, string>();
 
-  /** Who owns a live object: its label (a child's is its parent's), or this run's when its parent is adopted. */
+  /**
+   * Who owns a live object: its label (a child's is its parent's), or this run's when its parent is
+   * adopted or it belongs to nobody (developers, teams: managed by whoever declares them).
+   */
   const ownerOf = (r: AnyResource): string | undefined => {
     const parent = parentOf(r);
-    return parent !== undefined && adopted.has(parent) ? namespace : r.live?.owner;
+    return (parent !== undefined && adopted.has(parent)) || ofNobody(live, r) ? namespace : r.live?.owner;
+  };
+  /** The live objects a portal holds twice under one key of a kind that leaves them alone (team names), or under such a parent. */
+  const duplicated = (address: string): boolean => {
+    if (live.duplicatesOf(address) !== undefined) return true;
+    const r = live.get(address);
+    const parent = r === undefined ? undefined : parentOf(r);
+    return parent !== undefined && duplicated(parent);
   };
 
   for (const kind of KINDS) {
@@ -63,6 +74,12 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
         continue;
       }
       refuseUnheld(want, options);
+      const twins = live.duplicatesOf(want.address);
+      if (twins !== undefined) {
+        const reason = `is held by ${twins.length} ${SPECS[kind].noun}s of the portal (ids ${twins.join(', ')}): which one is meant cannot be told, so neither is touched`;
+        leftAlone.set(want.address, { reason, under: [] });
+        continue;
+      }
       const have = live.get(want.address);
       if (!have) {
         upserts.push(withAccess(change('create', want, undefined), accessNote(want, undefined, desired.state, live)));
@@ -99,6 +116,10 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
   // Deletes: managed live objects this namespace owns that the config does not declare.
   const candidates = new Set<string>();
   for (const have of live.all()) {
+    // What belongs to nobody is never deleted for being undeclared; its children (a team's members)
+    // are, from a parent the config declares (whose list says what it holds), and only then.
+    if (SPECS[have.kind].ownership === 'none' || duplicated(have.address)) continue;
+    if (ofNobody(live, have) && !desired.state.has(parentOf(have) ?? '')) continue;
     if (!desired.state.has(have.address) && manages(desired, have) && ownerOf(have) === namespace) candidates.add(have.address);
   }
   const cascades = new Cascades(live, (r) => {

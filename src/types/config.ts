@@ -12,6 +12,10 @@ export type AuthStrategy = KeyAuthStrategy | OpenIdConnectStrategy;
  * When true, portalctl never deletes this object, even when it is removed from the config. Default: false.
  */
 export type Protected = boolean;
+/**
+ * A developer's email address (their key: developer.<email>).
+ */
+export type Email = string;
 
 /**
  * A portalctl configuration file. Any file may hold any of the top-level sections; all files given to a command merge into one desired state. A section that is absent is not managed in that run; a section that is present is the whole truth for the objects of its kind that this namespace owns.
@@ -33,6 +37,14 @@ export interface PortalctlConfig {
    * API products and their versions, with each version's application registration settings.
    */
   products?: Product[];
+  /**
+   * Developer accounts of the portal, by email. Creating one invites the developer (no password is ever handled). Developers carry no ownership label: portalctl updates those declared here and never deletes one (revoke one with status: revoked).
+   */
+  developers?: Developer[];
+  /**
+   * Developer teams of the portal, by name, with their members and their roles on product versions. Teams carry no ownership label: portalctl updates those declared here and never deletes one.
+   */
+  teams?: Team[];
   /**
    * Developer applications, each with its registrations to product versions and its key-auth credentials.
    */
@@ -208,6 +220,71 @@ export interface RegistrationSettings {
    * When true, a new registration is approved at once; otherwise it stays pending until approved. Default: false.
    */
   auto_approve?: boolean;
+}
+/**
+ * A developer account of the portal, identified by its email. Creating one invites the developer; no password is ever handled.
+ */
+export interface Developer {
+  email: Email;
+  /**
+   * The developer's full name.
+   */
+  full_name: string;
+  /**
+   * Whether the developer may log in: approved, pending, revoked or rejected. Absent: not managed (a new developer gets the portal's default; later changes in the portal are not fought over). Revoking or rejecting a developer stops the registrations of the applications they own.
+   */
+  status?: 'approved' | 'pending' | 'revoked' | 'rejected';
+}
+/**
+ * A developer team of the portal, identified by its name (Konnect does not keep team names unique: two live teams of one name are reported and neither is touched).
+ */
+export interface Team {
+  /**
+   * Name of the team (its address is team.<name>).
+   */
+  name: string;
+  /**
+   * What the team is for.
+   */
+  description?: string;
+  /**
+   * Whether the team may own applications (an application's owner: { type: team }). Default: false.
+   */
+  can_own_applications?: boolean;
+  /**
+   * The developers in the team. The whole truth for this team: a member not listed is removed from it. Absent: its members are not managed in this run; [] means none.
+   */
+  members?: TeamMember[];
+  /**
+   * The team's roles on product versions. The whole truth for this team: a role not listed is removed. Absent: its roles are not managed in this run; [] means none.
+   */
+  roles?: TeamRole[];
+}
+/**
+ * A developer's membership of the team.
+ */
+export interface TeamMember {
+  /**
+   * A developer's email address (their key: developer.<email>).
+   */
+  developer: string;
+}
+/**
+ * A role of the team on one product version: API Viewer (read its documentation) or API Consumer (register applications to it and call it). One role per version.
+ */
+export interface TeamRole {
+  /**
+   * The role.
+   */
+  role: 'API Viewer' | 'API Consumer';
+  /**
+   * Name of the product (one of products).
+   */
+  product: string;
+  /**
+   * Name of the version of that product.
+   */
+  version: string;
 }
 /**
  * A developer application, identified by its unique reference ID.

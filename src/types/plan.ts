@@ -136,7 +136,17 @@ export interface Change {
   /**
    * The resource kind.
    */
-  kind: 'auth_strategy' | 'product' | 'product_version' | 'application' | 'registration' | 'credential';
+  kind:
+    | 'auth_strategy'
+    | 'product'
+    | 'product_version'
+    | 'developer'
+    | 'team'
+    | 'team_member'
+    | 'team_role'
+    | 'application'
+    | 'registration'
+    | 'credential';
   /**
    * The object's address, <kind>.<key>.
    */

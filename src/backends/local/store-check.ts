@@ -75,6 +75,10 @@ const optional =
   (v, t) =>
     v === undefined ? undefined : check(v, t);
 const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : `must be true or false, not ${describe(v)}`);
+const roles: Check = (v) =>
+  Array.isArray(v) && v.every((r) => isObject(r) && ['id', 'role_name', 'entity_id', 'entity_type_name', 'entity_region'].every((f) => typeof r[f] === 'string'))
+    ? undefined
+    : `must be a list of role assignments ({id, role_name, entity_id, entity_type_name, entity_region}), not ${describe(v)}`;
 const list: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : `must be a list of ids, not ${describe(v)}`);
 const object: Check = (v) => (isObject(v) ? undefined : `must be an object, not ${describe(v)}`);
 const labels: Check = (v) => {
@@ -152,7 +156,7 @@ const FIELDS: Record<TableName, Record<string, Check>> = {
     status: oneOf('approved', 'pending', 'revoked', 'rejected'),
     password_hash: nullable(string),
   },
-  teams: { portal_id: ref('portals'), name: string, description: optional(string), can_own_applications: optional(boolean), members: optional(list) },
+  teams: { portal_id: ref('portals'), name: string, description: optional(string), can_own_applications: optional(boolean), members: optional(list), roles: optional(roles) },
 };
 
 const APPLIED_FIELDS: Record<string, Check> = {

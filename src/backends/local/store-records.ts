@@ -118,8 +118,17 @@ export interface StoredTeam {
   can_own_applications?: boolean;
   /** Developer ids. */
   members?: string[];
+  /** Roles assigned to the team (absent: none); `entity_id` is a product version's (as a v3 API). */
+  roles?: StoredTeamRole[];
   created_at?: string;
   updated_at?: string;
+}
+export interface StoredTeamRole {
+  id: string;
+  role_name: string;
+  entity_id: string;
+  entity_type_name: string;
+  entity_region: string;
 }
 export interface StoredAppliedCommit {
   commit: string;

@@ -5,12 +5,20 @@ import { credential } from './credential.js';
 import { product } from './product.js';
 import { productVersion } from './product-version.js';
 import { registration } from './registration.js';
+import { developer } from './developer.js';
+import { team } from './team.js';
+import { teamMember } from './team-member.js';
+import { teamRole } from './team-role.js';
 
 /** Every kind module, by kind: a new kind is a new module here (the compiler asks for it). */
 const DEFINITIONS = {
   auth_strategy: authStrategy,
   product,
   product_version: productVersion,
+  developer,
+  team,
+  team_member: teamMember,
+  team_role: teamRole,
   application,
   registration,
   credential,

@@ -17,6 +17,10 @@ import { classicConfigProblems } from './checks.js';
 import { ClassicContext, type SessionOwner } from './context.js';
 import { classicAdapters } from './index.js';
 import type { ClassicPortalItem } from './wire.js';
+import { peopleProblems } from '../people-not-held.js';
+
+/** Why the classic portal keeps no developers or teams of portalctl's: its admin API creates no developer (MAPPING 4), and a team cannot own an application (M12). */
+const CLASSIC_PEOPLE = 'its admin API cannot create developers, and its teams cannot own applications (M12)';
 
 /** A read and the state it gave, kept for the writes after it. */
 interface Reading {
@@ -102,7 +106,7 @@ export class KonnectClassicBackend implements Backend {
 
   async checkDesired(desired: DesiredState): Promise<Problem[]> {
     const ctx = this.#last?.ctx;
-    const problems = classicConfigProblems(desired, ctx?.sessionEmail());
+    const problems = [...classicConfigProblems(desired, ctx?.sessionEmail()), ...peopleProblems(desired, 'konnect-classic', CLASSIC_PEOPLE)];
     const missing = ctx?.sessionMissing();
     this.#applicationsUnknown = missing !== undefined && desired.sections.has('applications');
     return problems;

@@ -1,4 +1,5 @@
 import type { Adapters } from '../../adapter.js';
+import { peopleNotHeld } from '../people-not-held.js';
 import { authStrategies } from '../v3/auth-strategy.js';
 import { applications } from './application.js';
 import type { ClassicContext } from './context.js';
@@ -16,5 +17,6 @@ export function classicAdapters(ctx: ClassicContext): Adapters {
     application: applications(ctx),
     registration: registrations(ctx),
     credential: credentials(ctx),
+    ...peopleNotHeld('konnect-classic'),
   };
 }

@@ -1,4 +1,5 @@
 import type { Adapters } from '../../adapter.js';
+import { peopleNotHeld } from '../people-not-held.js';
 import { applications } from './application.js';
 import { authStrategies } from './auth-strategy.js';
 import type { V3Context } from './context.js';
@@ -16,5 +17,6 @@ export function v3Adapters(ctx: V3Context): Adapters {
     application: applications(ctx),
     registration: registrations(ctx),
     credential: credentials(ctx),
+    ...peopleNotHeld('konnect'),
   };
 }
