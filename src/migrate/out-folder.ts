@@ -10,7 +10,13 @@ import { sectionsOf, type ConvertedConfig } from './convert-config.js';
 const SCHEMA_LINE = '# yaml-language-server: $schema=https://portalctl.dev/schemas/portalctl.schema.json';
 
 /** The config files migrate writes: one per section; `portal.yaml` when the source declares none. */
-const FILE_OF: Record<Section, string> = { auth_strategies: 'auth_strategies.yaml', products: 'products.yaml', applications: 'applications.yaml' };
+const FILE_OF: Record<Section, string> = {
+  auth_strategies: 'auth_strategies.yaml',
+  products: 'products.yaml',
+  applications: 'applications.yaml',
+  developers: 'developers.yaml',
+  teams: 'teams.yaml',
+};
 const ONLY_FILE = 'portal.yaml';
 const OWN_FILES = new Set([...Object.values(FILE_OF), ONLY_FILE]);
 
