@@ -1,4 +1,5 @@
 import type { AnyResource } from './resource.js';
+import { SPECS } from './kinds/index.js';
 import { parentOf } from './scope.js';
 import { State } from './state.js';
 
@@ -28,6 +29,11 @@ export function sliceByOwner(live: State, namespace: string, includeUnowned: boo
   const otherNamespaces = new Map<string, number>();
   let unowned = 0;
   for (const r of live.all()) {
+    // Nobody owns the portal's settings: they go with every namespace, and need no adopting.
+    if (SPECS[r.kind].ownership === 'none') {
+      state.add(r);
+      continue;
+    }
     const owner = ownerOf(live, r);
     if (owner === undefined) unowned++;
     else if (owner !== namespace) otherNamespaces.set(owner, (otherNamespaces.get(owner) ?? 0) + 1);

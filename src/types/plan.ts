@@ -136,7 +136,14 @@ export interface Change {
   /**
    * The resource kind.
    */
-  kind: 'auth_strategy' | 'product' | 'product_version' | 'application' | 'registration' | 'credential';
+  kind:
+    | 'auth_strategy'
+    | 'portal_settings'
+    | 'product'
+    | 'product_version'
+    | 'application'
+    | 'registration'
+    | 'credential';
   /**
    * The object's address, <kind>.<key>.
    */

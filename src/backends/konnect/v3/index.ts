@@ -1,4 +1,5 @@
 import type { Adapters } from '../../adapter.js';
+import { konnectPortalSettings } from '../portal-settings.js';
 import { applications } from './application.js';
 import { authStrategies } from './auth-strategy.js';
 import type { V3Context } from './context.js';
@@ -11,6 +12,7 @@ import { registrations } from './registration.js';
 export function v3Adapters(ctx: V3Context): Adapters {
   return {
     auth_strategy: authStrategies(ctx),
+    portal_settings: konnectPortalSettings(ctx, { portalPath: ctx.portalPath, classic: false }),
     product: products(ctx),
     product_version: productVersions(ctx),
     application: applications(ctx),
