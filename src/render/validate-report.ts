@@ -5,7 +5,8 @@ import type { DesiredState } from '../model/state.js';
 /** `valid: 1 auth strategy, 2 products, … (3 files, namespace x)`: what validate found. */
 export function validSummary(desired: DesiredState): string {
   const counts = desired.state.counts();
-  const parts = KINDS.map((k) => plural(counts[k], SPECS[k].noun));
+  // A singleton (the portal's settings) is named only when the config states it.
+  const parts = KINDS.filter((k) => SPECS[k].lifecycle !== 'singleton' || counts[k] > 0).map((k) => (SPECS[k].lifecycle === 'singleton' ? SPECS[k].noun : plural(counts[k], SPECS[k].noun)));
   return `valid: ${parts.join(', ')} (${plural(desired.files.length, 'file')}, namespace ${desired.namespace})`;
 }
 

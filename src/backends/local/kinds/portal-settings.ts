@@ -2,8 +2,8 @@ import type { Adapters, IdAttrs, Write } from '../../adapter.js';
 import type { LocalEngine } from '../engine.js';
 import { freshPortal, type StoredPortal } from '../store-records.js';
 
-/** The id a state without a portal record reads its settings under: the first update makes the record. */
-const NO_PORTAL_YET = 'portal';
+/** The settings' id: the store's one portal, whose record the first update makes when there is none yet. */
+const SETTINGS_ID = 'portal';
 
 /**
  * The portal's settings on the store's one portal (the emulator's): a state without one reads the
@@ -13,13 +13,14 @@ const NO_PORTAL_YET = 'portal';
 export function portalSettings(engine: LocalEngine): Adapters['portal_settings'] {
   return {
     list: async () => {
-      const [id, portal] = engine.list('portals')[0] ?? [NO_PORTAL_YET, freshPortal()];
-      return [{ id, attrs: settingsOf(portal), labels: {}, protected: false }];
+      const portal = engine.list('portals')[0]?.[1] ?? freshPortal();
+      return [{ id: SETTINGS_ID, attrs: settingsOf(portal), labels: {}, protected: false }];
     },
-    update: async (id, write) => {
+    update: async (_id, write) => {
       const changes = toRecord(write);
-      if (id === NO_PORTAL_YET && engine.list('portals').length === 0) engine.create('portals', { ...freshPortal(), ...changes });
-      else engine.update('portals', id, changes);
+      const [portalId] = engine.list('portals')[0] ?? [];
+      if (portalId === undefined) engine.create('portals', { ...freshPortal(), ...changes });
+      else engine.update('portals', portalId, changes);
     },
   };
 }
