@@ -41,8 +41,8 @@ describe('kinds', () => {
 });
 
 describe('sections', () => {
-  it("SECTIONS are exactly the config schema's top-level lists", () => {
-    const lists = Object.entries(configSchema.properties ?? {}).filter(([, node]) => node.type === 'array');
+  it("SECTIONS are exactly the config schema's top-level lists and singletons' mappings", () => {
+    const lists = Object.entries(configSchema.properties ?? {}).filter(([, node]) => node.type === 'array' || '$ref' in node);
     expect(sorted(SECTIONS)).toEqual(sorted(lists.map(([name]) => name)));
   });
 

@@ -20,7 +20,7 @@ describe('config files: JSON', () => {
     const r = await cli(['validate', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^valid: 1 auth strategy, 1 product, 1 product version, 1 application, 1 registration, 1 credential \(1 file/);
+    expect(r.stdout).toMatch(/^valid: 1 auth strategy, portal settings, 1 product, 1 product version, 1 application, 1 registration, 1 credential \(1 file/);
   });
 
   it('reads *.json in directories, with line and column in errors (tab-indented JSON too)', async () => {

@@ -28,9 +28,15 @@ describe('dump', () => {
     expect(d.stdout).not.toContain('sha256');
   });
 
-  it('an empty portal dumps to an empty config', async () => {
+  it("an empty portal dumps to an empty config, with the settings every portal has", async () => {
     const ws = await workspace('quickstart');
     const d = await cli(['dump', '--state', ws.state, '--format', 'json']);
-    expect(JSON.parse(d.stdout)).toEqual({ namespace: 'default', auth_strategies: [], products: [], applications: [] });
+    expect(JSON.parse(d.stdout)).toEqual({
+      namespace: 'default',
+      auth_strategies: [],
+      portal_settings: { authentication_enabled: true, rbac_enabled: false, auto_approve_developers: false, auto_approve_applications: false, default_application_auth_strategy: null, default_api_visibility: 'private' },
+      products: [],
+      applications: [],
+    });
   });
 });

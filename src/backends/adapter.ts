@@ -11,6 +11,7 @@ export type Labels = Record<string, string>;
  */
 export interface SpreadFields {
   auth_strategy: never;
+  portal_settings: never;
   product: never;
   product_version: never;
   developer: never;

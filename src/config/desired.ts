@@ -8,6 +8,7 @@ import type { DataPath, ParsedDocument } from './parse.js';
 import type { EnvSecret } from './env.js';
 import { error, formatPos, type Problem, type SourcePos } from '../diagnostics/problems.js';
 import { quote } from '../diagnostics/quote.js';
+import { valueAtPath } from '../model/attr-paths.js';
 
 /** A schema-valid document, with its values that came from the environment. */
 export interface ValidDocument {
@@ -49,6 +50,8 @@ export function buildDesired(documents: readonly ValidDocument[]): DesiredParts 
         protected: isProtected === true,
         source: doc.locate(path),
       } as Resource<K>;
+      const stated = (spec.locatedFields ?? []).filter((field) => valueAtPath(attrs, field) !== undefined);
+      if (stated.length > 0) resource.fieldSources = Object.fromEntries(stated.map((field) => [field, doc.locate([...path, ...field.split('.')])]));
       // Child lists have resources of their own: only this object's attributes count here.
       const secrets = secretAttrsUnder(secretKeys, path).filter(([attr]) => attr.split('.')[0]! in attrs);
       if (secrets.length > 0) {
@@ -94,7 +97,10 @@ export function buildDesired(documents: readonly ValidDocument[]): DesiredParts 
     };
     for (const kind of TOP_LEVEL) {
       const section = SPECS[kind].section;
-      (config[section] as Record<string, unknown>[] | undefined)?.forEach((item, i) => declare(kind, item, [section, i], {}));
+      const declared = config[section] as Record<string, unknown>[] | Record<string, unknown> | undefined;
+      // A singleton's section is the one object itself (a mapping), a list's each of its items.
+      if (Array.isArray(declared)) declared.forEach((item, i) => declare(kind, item, [section, i], {}));
+      else if (declared !== undefined) declare(kind, declared, [section], {});
     }
   }
   return parts;

@@ -66,9 +66,30 @@ export function checkSemantics(desired: DesiredState, outside?: State, unchecked
   }
 
   problems.push(...checkOwners(desired, lookup, outside));
+  problems.push(...checkPortalAuthentication(state, outside));
   problems.push(...checkApplicationStrategies(state, lookup));
   problems.push(...checkCredentialLimit(state));
   return problems;
+}
+
+/**
+ * Application registration needs developers who sign in (the seed's prerequisite): a version that
+ * enables it is refused, at the line that enables it, on a portal whose authentication is off, as the
+ * config states it or, where the config leaves it out, as the live portal has it (plan).
+ */
+function checkPortalAuthentication(state: State, outside: State | undefined): Problem[] {
+  const key = SPECS.portal_settings.key({});
+  const declared = state.getOf('portal_settings', key);
+  const stated = declared?.attrs.authentication_enabled;
+  if ((stated ?? outside?.getOf('portal_settings', key)?.attrs.authentication_enabled) !== false) return [];
+  const off =
+    stated === false
+      ? `portal_settings.authentication_enabled is false at ${formatPos(declared!.fieldSources?.authentication_enabled ?? declared!.source!)}; set it to true`
+      : 'the portal has authentication off; set portal_settings.authentication_enabled: true';
+  return state
+    .ofKind('product_version')
+    .filter((v) => v.attrs.registration?.enabled === true)
+    .map((v) => error(`registration enabled on ${bare(v.key)} needs the portal's authentication on (${off})`, v.fieldSources?.['registration.enabled'] ?? v.source));
 }
 
 /** The application's strategy agrees with the versions it registers to, and can hold its credentials. */

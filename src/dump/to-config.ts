@@ -22,13 +22,19 @@ export function stateToConfig(state: State, namespace: string): { config: Portal
   for (const r of [...state.all()].sort(byAddress)) opened.set(r.address, unsealAsEnv(r.attrs, r.address, envNames) as Record<string, unknown>);
 
   // The config nesting, built parents first: each object's config item, by address.
-  const config: Record<string, unknown> = { namespace, ...Object.fromEntries(SECTIONS.map((section) => [section, []])) };
+  // A singleton's section holds its one object (it is always there); the others list theirs.
+  const listSections = SECTIONS.filter((section) => !KINDS.some((k) => SPECS[k].section === section && SPECS[k].lifecycle === 'singleton'));
+  const config: Record<string, unknown> = { namespace, ...Object.fromEntries(listSections.map((section) => [section, []])) };
   const items = new Map<string, Record<string, unknown>>();
   for (const kind of KINDS) {
     const spec = SPECS[kind];
     for (const r of [...(state.ofKind(kind) as readonly AnyResource[])].sort(byAddress)) {
       const { [(spec.place as { parentField?: string }).parentField ?? '']: _parentKey, ...attrs } = opened.get(r.address)!;
       const item: Record<string, unknown> = { ...attrs, ...(r.protected && { protected: true }), ...Object.fromEntries(spec.children.map((c) => [c.list, []])) };
+      if (spec.lifecycle === 'singleton') {
+        config[spec.section] = item;
+        continue;
+      }
       const parent = parentOf(r);
       const holder = parent === undefined ? config[spec.section] : items.get(parent)?.[spec.list!];
       if (holder === undefined) continue; // its parent is not in this dump
@@ -38,8 +44,10 @@ export function stateToConfig(state: State, namespace: string): { config: Portal
     }
   }
   // A section of objects owned by nobody (developers, teams) says nothing when empty: it deletes none.
-  for (const kind of KINDS) if (SPECS[kind].ownership === 'none' && (config[SPECS[kind].section] as unknown[]).length === 0) delete config[SPECS[kind].section];
-  return { config: config as PortalctlConfig, envNames: envNames.all };
+  for (const kind of KINDS) if (SPECS[kind].ownership === 'none' && SPECS[kind].lifecycle !== 'singleton' && (config[SPECS[kind].section] as unknown[]).length === 0) delete config[SPECS[kind].section];
+  // Sections in the schema's order, a singleton's where it stands there (it was filled in above).
+  const ordered = { namespace, ...Object.fromEntries(SECTIONS.filter((section) => config[section] !== undefined).map((section) => [section, config[section]])) };
+  return { config: ordered as PortalctlConfig, envNames: envNames.all };
 }
 
 /**

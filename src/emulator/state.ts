@@ -5,6 +5,7 @@ import { hashPassword, LocalEngine } from '../backends/local/engine.js';
 import { acquireLock } from '../backends/local/lock.js';
 import { realPathOf } from '../util/real-path.js';
 import { emptyStore, loadStore, saveStore, type StoreData } from '../backends/local/store.js';
+import { freshPortal } from '../backends/local/store-records.js';
 import { ApiError, badRequest, conflict, forbidden, notFound, type InvalidParameter } from './http.js';
 
 /** A developer to seed: `--developer EMAIL:PASSWORD`. */
@@ -113,10 +114,6 @@ export class EmulatorState {
   }
 }
 
-/** A fresh portal (ISSUE 8 item 5): `default`, authentication on, applications not auto-approved. */
-function freshPortal() {
-  return { name: 'default', display_name: 'default', auto_approve_applications: false, default_application_auth_strategy_id: null, authentication_enabled: true };
-}
 
 /**
  * Runs an engine call and answers its refusals as Konnect would: a missing record 404, a duplicate

@@ -16,6 +16,7 @@ const FILE_OF: Record<Section, string> = {
   applications: 'applications.yaml',
   developers: 'developers.yaml',
   teams: 'teams.yaml',
+  portal_settings: 'portal_settings.yaml',
 };
 const ONLY_FILE = 'portal.yaml';
 const OWN_FILES = new Set([...Object.values(FILE_OF), ONLY_FILE]);

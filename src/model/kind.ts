@@ -1,17 +1,17 @@
-import type { Application, AuthStrategy, Credential, PortalctlConfig, Product, ProductVersion, Registration } from '../types/config.js';
+import type { Application, AuthStrategy, Credential, PortalctlConfig, PortalSettings, Product, ProductVersion, Registration } from '../types/config.js';
 import type { Developer, Team, TeamMember, TeamRole } from '../types/config.js';
 import type { Change } from '../types/plan.js';
-import { everyMember, type ListKeys } from '../util/closed-set.js';
+import { everyMember, type ListKeys, type MappingKeys } from '../util/closed-set.js';
 import { withSchemaDefaults } from './defaults.js';
 import { valueAtPath } from './attr-paths.js';
 
 /** The resource kinds, parents before children: the order creates run in (deletes run in reverse). Exactly the plan schema's kinds. */
-export const KINDS = everyMember<Change['kind']>()(['auth_strategy', 'product', 'product_version', 'developer', 'team', 'team_member', 'team_role', 'application', 'registration', 'credential']);
+export const KINDS = everyMember<Change['kind']>()(['auth_strategy', 'portal_settings', 'product', 'product_version', 'developer', 'team', 'team_member', 'team_role', 'application', 'registration', 'credential']);
 export type Kind = (typeof KINDS)[number];
 
-/** The top-level config sections (the config schema's lists). A kind is managed in a run only when its section is present. */
-export type Section = ListKeys<PortalctlConfig>;
-export const SECTIONS = everyMember<Section>()(['auth_strategies', 'products', 'developers', 'teams', 'applications']);
+/** The top-level config sections (the config schema's lists, and the mappings of singletons). A kind is managed in a run only when its section is present. */
+export type Section = ListKeys<PortalctlConfig> | MappingKeys<PortalctlConfig>;
+export const SECTIONS = everyMember<Section>()(['auth_strategies', 'portal_settings', 'products', 'developers', 'teams', 'applications']);
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -21,6 +21,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
  */
 export interface AttrsByKind {
   auth_strategy: DistributiveOmit<AuthStrategy, 'protected'>;
+  portal_settings: PortalSettings;
   product: Omit<Product, 'protected' | 'versions'>;
   product_version: Omit<ProductVersion, 'protected'> & { product: string };
   developer: Developer;
@@ -97,6 +98,10 @@ export interface KindDefinition<K extends Kind> {
   duplicatesLeftAlone?: boolean;
   /** The schema definition (schemas/portalctl.schema.json) that describes it: its defaults come from there. */
   definition: string;
+  /** A singleton's one key (it has no key fields): its address is `<kind>.<fixedKey>`. */
+  fixedKey?: string;
+  /** Attributes (dot paths) whose own config position checks may point at (`registration.enabled`): kept in Resource.fieldSources. */
+  locatedFields?: readonly string[];
   /** Defaults the schema can state only in words (a display name that defaults to the name). */
   derivedDefaults?(attrs: AttrsByKind[K]): Partial<AttrsByKind[K]>;
 }
@@ -170,11 +175,13 @@ export function completeKind<K extends Kind>(def: KindDefinition<K>, neighbours:
 
 function referenceTo(ref: RefDefinition, attrs: object): Reference[] {
   const values = ref.fields.map((f) => valueAtPath(attrs, f));
-  if (values.some((v) => v === undefined)) return [];
+  // null is "none" (a portal without a default strategy), not a key.
+  if (values.some((v) => v === undefined || v === null)) return [];
   return [{ address: address(ref.kind, joinKey(values.map(String))), field: ref.fields[ref.fields.length - 1]!, ...(ref.cascade && { cascade: true }) }];
 }
 
 function keyOf<K extends Kind>(def: KindDefinition<K>, attrs: AttrsByKind[K]): string {
+  if (def.fixedKey !== undefined) return def.fixedKey;
   return joinKey(def.keyFields.map((f) => String(attrs[f])));
 }
 

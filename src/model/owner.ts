@@ -40,8 +40,9 @@ export function sliceByOwner(live: State, namespace: string, includeUnowned: boo
   const otherNamespaces = new Map<string, number>();
   let unowned = 0;
   for (const r of live.all()) {
+    // Nobody owns the portal's settings, developers or teams: they go with every namespace (declaring them takes nothing over), and need no adopting.
     if (ofNobody(live, r)) {
-      state.add(r); // in every namespace's config: declaring it takes nothing over
+      state.add(r);
       continue;
     }
     const owner = ownerOf(live, r);

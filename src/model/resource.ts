@@ -13,6 +13,8 @@ export interface Resource<K extends Kind = Kind> {
   protected: boolean;
   /** Where the config declares it (desired resources only). */
   source?: SourcePos;
+  /** Where the config states each of its kind's `locatedFields` it sets, by dot path (desired resources only). */
+  fieldSources?: Record<string, SourcePos>;
   /** Attribute paths (dot-separated) whose values came from the environment: shown as (sensitive). */
   secretAttrs?: string[];
   /** The config text of each secret attribute (`${{ env "NAME" }}`), by path: how a saved plan names it without holding it. */

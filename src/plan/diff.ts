@@ -81,13 +81,15 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
         continue;
       }
       const have = live.get(want.address);
+      if (!have && SPECS[kind].lifecycle === 'singleton') throw new UserError(`the ${options.backend.type} backend did not read the ${SPECS[kind].noun}, which every portal has`);
       if (!have) {
         upserts.push(withAccess(change('create', want, undefined), accessNote(want, undefined, desired.state, live)));
         continue;
       }
       const owner = ownerOf(have);
       let adopt = false;
-      if (owner !== namespace) {
+      // An object nobody owns (the portal's settings) is the config's to update, whatever the namespace.
+      if (SPECS[kind].ownership !== 'none' && owner !== namespace) {
         if (owner === undefined && options.adopt) {
           adopt = true;
           adopted.add(have.address);

@@ -29,6 +29,7 @@ export interface PortalctlConfig {
    * The Dev Portal to manage, by name or id (konnect backend). The local backend ignores it. When several files set it, they must agree.
    */
   portal?: string;
+  portal_settings?: PortalSettings;
   /**
    * Application auth strategies: how applications authenticate to the product versions they are registered to.
    */
@@ -49,6 +50,35 @@ export interface PortalctlConfig {
    * Developer applications, each with its registrations to product versions and its key-auth credentials.
    */
   applications?: Application[];
+}
+/**
+ * The portal's own settings (one per portal: read and updated, never created or deleted). Only the fields stated are managed: a field left out keeps whatever the portal has. Absent: the settings are not managed in this run.
+ */
+export interface PortalSettings {
+  /**
+   * Whether developers sign in to the portal. Off, developers cannot register or create applications, so a version that enables application registration needs it on. Konnect classic: the inverse of the portal's is_public.
+   */
+  authentication_enabled?: boolean;
+  /**
+   * Whether the portal's APIs are protected by role-based access control: developers see and register only to what their teams' roles grant.
+   */
+  rbac_enabled?: boolean;
+  /**
+   * Whether new developer accounts are approved at once (otherwise they stay pending until an admin approves them).
+   */
+  auto_approve_developers?: boolean;
+  /**
+   * Whether applications' registration requests are approved at once, portal-wide (otherwise pending, unless the version auto-approves).
+   */
+  auto_approve_applications?: boolean;
+  /**
+   * Name of the auth strategy (one of auth_strategies, or a live one) that APIs published to the portal use unless their publication says otherwise; null for none.
+   */
+  default_application_auth_strategy?: string | null;
+  /**
+   * Whether newly published APIs are visible to developers who have not signed in (public) or not (private). Konnect v3 and local only: the classic portal cannot hold it.
+   */
+  default_api_visibility?: 'public' | 'private';
 }
 /**
  * Key authentication: developers generate API keys for their applications and send one in a header (or query parameter) named by key_names.

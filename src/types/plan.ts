@@ -138,6 +138,7 @@ export interface Change {
    */
   kind:
     | 'auth_strategy'
+    | 'portal_settings'
     | 'product'
     | 'product_version'
     | 'developer'

@@ -18,3 +18,6 @@ type Covers<U, L extends readonly unknown[]> = [Exclude<U, L[number]>] extends [
 
 /** The keys of `T` whose values are lists: the top-level sections of a config type. */
 export type ListKeys<T> = { [K in keyof T]-?: NonNullable<T[K]> extends readonly unknown[] ? K : never }[keyof T];
+
+/** The keys of `T` whose values are mappings (objects, not lists): the sections of singleton kinds. */
+export type MappingKeys<T> = { [K in keyof T]-?: NonNullable<T[K]> extends readonly unknown[] ? never : NonNullable<T[K]> extends object ? K : never }[keyof T];

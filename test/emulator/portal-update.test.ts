@@ -18,9 +18,9 @@ describe('the emulator updates its portal (update-portal)', () => {
     const badValue = await c.call('PATCH', c.portal, { labels: { commit: 'not:a:label' } });
     expect(badValue.status).toBe(400);
     expect(badValue.body.invalid_parameters).toEqual([expect.objectContaining({ field: 'labels.commit', rule: 'is_label' })]);
-    const unknown = await c.call('PATCH', c.portal, { rbac_enabled: true });
+    const unknown = await c.call('PATCH', c.portal, { sipr_enabled: true });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.invalid_parameters).toEqual([expect.objectContaining({ field: 'rbac_enabled', rule: 'unknown_property' })]);
+    expect(unknown.body.invalid_parameters).toEqual([expect.objectContaining({ field: 'sipr_enabled', rule: 'unknown_property' })]);
     const strategy = await c.call('PATCH', c.portal, { default_application_auth_strategy_id: '00000000-0000-4000-8000-000000000000' });
     expect(strategy.status).toBe(400);
     expect(strategy.body.invalid_parameters).toEqual([expect.objectContaining({ field: 'default_application_auth_strategy_id', rule: 'missing_reference' })]);

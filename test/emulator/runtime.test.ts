@@ -76,7 +76,7 @@ describe('emulator: gateway, faults, state', () => {
 
     const live = await new LocalBackend(file).read();
     const addresses = [...live.all()].map((r) => r.address).sort();
-    expect(addresses).toEqual(['application.mobile', 'auth_strategy.key-auth', 'developer.dev@example.com', 'product.billing', 'product_version.billing/v1', 'registration.mobile/billing/v1']);
+    expect(addresses).toEqual(['application.mobile', 'auth_strategy.key-auth', 'developer.dev@example.com', 'portal_settings.portal', 'product.billing', 'product_version.billing/v1', 'registration.mobile/billing/v1']);
 
     // The same file again: one portal still (not a second), the developer's password kept, the records served.
     const again = await startEmulator({ port: 0, token: TOKEN, state: file });

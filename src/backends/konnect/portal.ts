@@ -13,6 +13,11 @@ export interface Portal {
   default_application_auth_strategy_id?: string | null;
   authentication_enabled?: boolean;
   rbac_enabled?: boolean;
+  auto_approve_developers?: boolean;
+  /** v3 only. */
+  default_api_visibility?: 'public' | 'private';
+  /** Classic (v2) only: the inverse of v3's authentication_enabled (MAPPING 4.0). */
+  is_public?: boolean;
   labels?: Record<string, string>;
 }
 

@@ -147,6 +147,9 @@ const FIELDS: Record<TableName, Record<string, Check>> = {
     default_application_auth_strategy_id: nullable(ref('auth_strategies')),
     authentication_enabled: boolean,
     is_public: optional(boolean),
+    rbac_enabled: optional(boolean),
+    auto_approve_developers: optional(boolean),
+    default_api_visibility: optional(oneOf('public', 'private')),
     labels: optional(labels),
   },
   developers: {

@@ -96,6 +96,10 @@ export interface StoredPortal {
   authentication_enabled: boolean;
   /** Classic (v2): a public portal's catalog needs no login, and no application can be created in it (absent: false). */
   is_public?: boolean;
+  /** Settings kept for portalctl's portal_settings (absent: false, false, private, as a fresh Konnect portal). */
+  rbac_enabled?: boolean;
+  auto_approve_developers?: boolean;
+  default_api_visibility?: 'public' | 'private';
   /** The portal's own labels (the konnect backend keeps the commit each namespace was applied from in one). */
   labels?: Labels;
   created_at?: string;
@@ -135,4 +139,9 @@ export interface StoredAppliedCommit {
   dirty: boolean;
   /** ISO 8601, UTC, to the second. */
   at: string;
+}
+
+/** A fresh portal (ISSUE 8 item 5): `default`, authentication on, applications not auto-approved. */
+export function freshPortal(): StoredPortal {
+  return { name: 'default', display_name: 'default', auto_approve_applications: false, default_application_auth_strategy_id: null, authentication_enabled: true };
 }

@@ -14,12 +14,12 @@ export function renderPortal(id: string, p: StoredPortal) {
     display_name: p.display_name ?? p.name,
     description: null,
     authentication_enabled: p.authentication_enabled,
-    rbac_enabled: false,
+    rbac_enabled: p.rbac_enabled ?? false,
     sipr_enabled: false,
-    default_api_visibility: 'private',
+    default_api_visibility: p.default_api_visibility ?? 'private',
     default_page_visibility: 'private',
     default_application_auth_strategy_id: p.default_application_auth_strategy_id,
-    auto_approve_developers: false,
+    auto_approve_developers: p.auto_approve_developers ?? false,
     auto_approve_applications: p.auto_approve_applications,
     default_domain: domain,
     canonical_domain: domain,
@@ -37,11 +37,15 @@ const UPDATE: Fields = {
   name: { type: 'string', minLength: 1, maxLength: 255 },
   display_name: { type: 'string', minLength: 1, maxLength: 255 },
   auto_approve_applications: { type: 'boolean' },
+  rbac_enabled: { type: 'boolean' },
+  auto_approve_developers: { type: 'boolean' },
   default_application_auth_strategy_id: { type: 'string', format: 'uuid', nullable: true },
   labels: { type: 'labels', update: true, nullable: true },
 };
 
-type PortalUpdate = Partial<Pick<StoredPortal, 'name' | 'display_name' | 'authentication_enabled' | 'is_public' | 'auto_approve_applications' | 'default_application_auth_strategy_id'>> & {
+type PortalUpdate = Partial<
+  Pick<StoredPortal, 'name' | 'display_name' | 'authentication_enabled' | 'is_public' | 'auto_approve_applications' | 'default_application_auth_strategy_id' | 'rbac_enabled' | 'auto_approve_developers' | 'default_api_visibility'>
+> & {
   labels?: Record<string, string | null> | null;
 };
 
@@ -103,7 +107,11 @@ export const portalRoutes: Route[] = [
       return ok(renderPortal(state.portalId, state.engine.get('portals', state.portalId)));
     },
   },
-  updatePortalRoute('/v3/portals/{portalId}', { authentication_enabled: { type: 'boolean' } }, (_, id, p) => renderPortal(id, p)),
+  updatePortalRoute(
+    '/v3/portals/{portalId}',
+    { authentication_enabled: { type: 'boolean' }, default_api_visibility: { type: 'string', enum: ['public', 'private'] } },
+    (_, id, p) => renderPortal(id, p),
+  ),
 ];
 
 export type { EmulatorState };

@@ -2,6 +2,7 @@ import { completeKind, KINDS, type Kind, type KindDefinition, type KindSpec, typ
 import { application } from './application.js';
 import { authStrategy } from './auth-strategy.js';
 import { credential } from './credential.js';
+import { portalSettings } from './portal-settings.js';
 import { product } from './product.js';
 import { productVersion } from './product-version.js';
 import { registration } from './registration.js';
@@ -13,6 +14,7 @@ import { teamRole } from './team-role.js';
 /** Every kind module, by kind: a new kind is a new module here (the compiler asks for it). */
 const DEFINITIONS = {
   auth_strategy: authStrategy,
+  portal_settings: portalSettings,
   product,
   product_version: productVersion,
   developer,

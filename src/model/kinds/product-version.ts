@@ -9,4 +9,6 @@ export const productVersion = {
   keyFields: ['product', 'name'],
   refs: [{ kind: 'auth_strategy', fields: ['registration.auth_strategy'] }],
   definition: 'ProductVersion',
+  // The portal's authentication check points at the line that enables registration.
+  locatedFields: ['registration.enabled'],
 } satisfies KindDefinition<'product_version'>;

@@ -5,7 +5,8 @@ import type { Capabilities } from '../../backend.js';
  * an API product version has none) and visibility (M4: only the portal is public or not); labels
  * and protection on applications (M11: the Portal API's create has no labels, and the admin API
  * cannot write applications), and protection of registrations and credentials (M14). Cannot change
- * in place: an application's auth strategy (M10), a strategy's type. Chosen when the config leaves
+ * in place: an application's auth strategy (M10), a strategy's type. The portal's settings: no
+ * default_api_visibility (v3 only); authentication_enabled is held as the inverse of is_public. Chosen when the config leaves
  * it out: an application's owner (the session developer, M12) and auth strategy (the portal's default).
  * A second create under a held key: an application's reference ID is refused (409, unique in the
  * portal), a registration finds the one there (409, then re-list).
@@ -16,6 +17,7 @@ export const CLASSIC_CAPABILITIES: Capabilities = {
     application: ['labels', 'protected'],
     registration: ['protected'],
     credential: ['protected'],
+    portal_settings: ['default_api_visibility'],
   },
   immutable: {
     auth_strategy: ['type'],

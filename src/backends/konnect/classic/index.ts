@@ -1,5 +1,6 @@
 import type { Adapters } from '../../adapter.js';
 import { peopleNotHeld } from '../people-not-held.js';
+import { konnectPortalSettings } from '../portal-settings.js';
 import { authStrategies } from '../v3/auth-strategy.js';
 import { applications } from './application.js';
 import type { ClassicContext } from './context.js';
@@ -12,6 +13,7 @@ import { registrations } from './registration.js';
 export function classicAdapters(ctx: ClassicContext): Adapters {
   return {
     auth_strategy: authStrategies(ctx),
+    portal_settings: konnectPortalSettings(ctx, { portalPath: ctx.portalPath, classic: true }),
     product: products(ctx),
     product_version: productVersions(ctx),
     application: applications(ctx),

@@ -1,5 +1,6 @@
 import type { Adapters } from '../../adapter.js';
 import { peopleNotHeld } from '../people-not-held.js';
+import { konnectPortalSettings } from '../portal-settings.js';
 import { applications } from './application.js';
 import { authStrategies } from './auth-strategy.js';
 import type { V3Context } from './context.js';
@@ -12,6 +13,7 @@ import { registrations } from './registration.js';
 export function v3Adapters(ctx: V3Context): Adapters {
   return {
     auth_strategy: authStrategies(ctx),
+    portal_settings: konnectPortalSettings(ctx, { portalPath: ctx.portalPath, classic: false }),
     product: products(ctx),
     product_version: productVersions(ctx),
     application: applications(ctx),

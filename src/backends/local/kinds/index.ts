@@ -3,6 +3,7 @@ import type { LocalEngine } from '../engine.js';
 import { applications } from './application.js';
 import { authStrategies } from './auth-strategy.js';
 import { credentials } from './credential.js';
+import { portalSettings } from './portal-settings.js';
 import { products } from './product.js';
 import { productVersions } from './product-version.js';
 import { registrations } from './registration.js';
@@ -15,6 +16,7 @@ import { teamRoles } from './team-role.js';
 export function localAdapters(engine: LocalEngine): Adapters {
   return {
     auth_strategy: authStrategies(engine),
+    portal_settings: portalSettings(engine),
     product: products(engine),
     product_version: productVersions(engine),
     developer: developers(engine),
