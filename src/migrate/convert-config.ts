@@ -35,8 +35,8 @@ export interface ConvertOptions {
 }
 
 export interface ConvertedConfig {
-  /** Each section the source declares (an absent section stays absent: not managed), items as declared. */
-  sections: Partial<Record<Section, Record<string, unknown>[]>>;
+  /** Each section the source declares (an absent section stays absent: not managed), items as declared; a singleton's section is its one mapping. */
+  sections: Partial<Record<Section, Record<string, unknown>[] | Record<string, unknown>>>;
   dropped: DroppedField[];
   owners: DroppedOwner[];
 }
@@ -53,13 +53,17 @@ export async function convertConfig(files: readonly string[], desired: DesiredSt
     const read = await readConfigFile(file);
     if (!read.ok) throw new ConfigError([read.problem]); // it was readable a moment ago
     for (const doc of parseConfigText(file, read.text).documents) {
-      const data = doc.data as Partial<Record<Section, Record<string, unknown>[]>> | null;
+      const data = doc.data as Partial<Record<Section, Record<string, unknown>[] | Record<string, unknown>>> | null;
       if (data === null || typeof data !== 'object') continue;
       for (const kind of TOP_LEVEL) {
         const section = SPECS[kind].section;
         const items = data[section];
         if (items === undefined) continue;
-        const into = (out.sections[section] ??= []);
+        if (!Array.isArray(items)) {
+          out.sections[section] = convertItem(kind, items, [section], {}, doc, desired, options, out);
+          continue;
+        }
+        const into = (out.sections[section] ??= []) as Record<string, unknown>[];
         items.forEach((item, i) => into.push(convertItem(kind, item, [section, i], {}, doc, desired, options, out)));
       }
     }
