@@ -1,6 +1,5 @@
 import type { DesiredState, State } from '../../model/state.js';
 import { childListKey, manages } from '../../model/scope.js';
-import { UserError } from '../../errors.js';
 import { error, warning, type Problem } from '../../diagnostics/problems.js';
 import { quote } from '../../diagnostics/quote.js';
 import { configPortal } from './v3/config-portal.js';
@@ -12,7 +11,7 @@ import { readLive } from '../live.js';
 import type { AnyResource } from '../../model/resource.js';
 import { connectionFromOptions, type KonnectConnection, type KonnectOptions } from './connection.js';
 import { openKonnectClients, type KonnectClientHooks, type KonnectClients } from './konnect-clients.js';
-import { resolvePortal, type Portal } from './portal.js';
+import { checkConfigPortal, resolvePortal, type Portal } from './portal.js';
 import { V3_CAPABILITIES } from './v3/capabilities.js';
 import { peopleProblems } from './people-not-held.js';
 import { REFERENCE_LABEL, V3Context } from './v3/context.js';
@@ -66,10 +65,7 @@ export class KonnectBackend implements Backend {
   async readFor(live: State, desired: DesiredState): Promise<State> {
     const last = this.#last;
     if (last === undefined || last.state !== live) return live;
-    const portal = last.ctx.portal;
-    if (desired.portal !== undefined && desired.portal !== portal.name && desired.portal !== portal.id) {
-      throw new UserError(`the config's portal "${desired.portal}" is not the portal read (${portal.name}, from --portal): give one of them only`);
-    }
+    checkConfigPortal(desired.portal, last.ctx.portal);
     const scope = new Set<string>();
     for (const app of live.ofKind('application')) {
       const listed = desired.lists.has(childListKey(app.address, 'credential'));

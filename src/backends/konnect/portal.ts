@@ -62,6 +62,13 @@ export async function resolvePortal(admin: HttpClient, ref: string | undefined, 
   throw new UserError(`no portal with the name or id ${quote(ref)} (${there})`);
 }
 
+/** The config's `portal` must name the portal read, when --portal chose another. */
+export function checkConfigPortal(configured: string | undefined, portal: Portal): void {
+  if (configured !== undefined && configured !== portal.name && configured !== portal.id) {
+    throw new UserError(`the config's portal "${configured}" is not the portal read (${portal.name}, from --portal): give one of them only`);
+  }
+}
+
 function names(portals: readonly Portal[]): string {
   const shown = portals.slice(0, MAX_NAMES).map((p) => quote(p.name));
   return portals.length > MAX_NAMES ? `${shown.join(', ')} …and ${portals.length - MAX_NAMES} more` : shown.join(', ');

@@ -1,6 +1,5 @@
 import type { DesiredState, State } from '../../../model/state.js';
 import { childListKey, manages, parentOf } from '../../../model/scope.js';
-import { UserError } from '../../../errors.js';
 import type { Problem } from '../../../diagnostics/problems.js';
 import type { Plan } from '../../../types/plan.js';
 import { AdaptedTransaction } from '../../adapted-transaction.js';
@@ -10,7 +9,7 @@ import { readLive } from '../../live.js';
 import type { AnyResource } from '../../../model/resource.js';
 import { connectionFromOptions, type KonnectConnection, type KonnectOptions } from '../connection.js';
 import { openKonnectClients, type KonnectClientHooks, type KonnectClients } from '../konnect-clients.js';
-import { resolvePortal, type Portal } from '../portal.js';
+import { checkConfigPortal, resolvePortal, type Portal } from '../portal.js';
 import { configScalar } from '../v3/config-portal.js';
 import { CLASSIC_CAPABILITIES } from './capabilities.js';
 import { classicConfigProblems } from './checks.js';
@@ -86,10 +85,7 @@ export class KonnectClassicBackend implements Backend {
   async readFor(live: State, desired: DesiredState): Promise<State> {
     const last = this.#last;
     if (last === undefined || last.state !== live) return live;
-    const portal = last.ctx.portal;
-    if (desired.portal !== undefined && desired.portal !== portal.name && desired.portal !== portal.id) {
-      throw new UserError(`the config's portal "${desired.portal}" is not the portal read (${portal.name}, from --portal): give one of them only`);
-    }
+    checkConfigPortal(desired.portal, last.ctx.portal);
     last.ctx.owner.namespace = desired.namespace;
     const scope = new Set<string>();
     for (const app of live.ofKind('application')) {

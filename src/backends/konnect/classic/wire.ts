@@ -69,12 +69,5 @@ export interface ClientRegistrationItem {
   product_version_id: string;
 }
 
-export interface CredentialItem {
-  type: 'api_key' | 'client_secret';
-  id: string;
-  display_name?: string;
-  credential?: string;
-  status?: string;
-  expires_at?: string | null;
-  created_at?: string;
-}
+/** Classic credentials are shaped as v3's (MAPPING 4.5). */
+export type { CredentialItem } from '../v3/wire.js';
