@@ -60,7 +60,7 @@ describe('error answers are one line', () => {
       res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end('upstream exploded\nstack trace line 2');
     });
-    expect((await errorOf(clientsFor(stub.url).admin.get('/v3/apis'))).message).toBe('GET /v3/apis: 500 Internal Server Error: upstream exploded');
+    expect((await errorOf(clientsFor(stub.url).admin.get('/v3/apis'))).message).toBe('GET /v3/apis: 500 Internal Server Error: upstream exploded (after 4 attempts)');
   });
 
   it('an HTML page is left out', async () => {

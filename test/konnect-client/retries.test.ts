@@ -86,7 +86,19 @@ describe('retries', () => {
     expect(parseRetryAfter('Thu, 01 Jan 1970 00:00:00 GMT', 5000)).toBe(0);
   });
 
-  for (const status of [400, 401, 403, 404, 409, 500]) {
+  it('retries a 500 to a read (repeating a GET changes nothing), not to a write (it may have landed)', async () => {
+    let seen = 0;
+    // The first GET and every PATCH fail.
+    const stub = await stubServer((req, res) => (req.method === 'PATCH' || seen++ === 0 ? json(res, 500, problem(500, 'Internal Server Error')) : json(res, 200, { ok: true })));
+    const clients = clientsFor(stub.url);
+    expect(await clients.admin.get('/v3/apis')).toEqual({ ok: true });
+    expect(stub.requests).toHaveLength(2);
+    const write = await failure(clients.admin.patch('/v3/apis/1', { name: 'x' }));
+    expect(stub.requests).toHaveLength(3);
+    expect(write).toBeInstanceOf(HttpError);
+  });
+
+  for (const status of [400, 401, 403, 404, 409]) {
     it(`does not retry a ${status}`, async () => {
       const stub = await stubServer((_req, res) => json(res, status, problem(status, 'No')));
       const clients = clientsFor(stub.url);

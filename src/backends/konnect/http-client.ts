@@ -6,7 +6,7 @@ import { HttpError, OutcomeUnknownError, UnreachableError } from './http-errors.
 import { asProblem, describeErrorAnswer } from './problem.js';
 import { encodeQuery, type QueryObject } from './query.js';
 import type { RequestCounters } from './request-counters.js';
-import { backoffDelayMs, DEFAULT_RETRY_POLICY, isIdempotentMethod, isRetriableStatus, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
+import { backoffDelayMs, DEFAULT_RETRY_POLICY, isIdempotentMethod, isRetriableStatus, isSafeMethod, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
 import type { Redactor, Secret } from './secret.js';
 import type { Semaphore } from './semaphore.js';
 
@@ -190,7 +190,7 @@ export class HttpClient {
       });
       const text = await response.text();
       this.#debug(`${label} → ${response.status} in ${this.#now() - started} ms`);
-      if (isRetriableStatus(response.status)) {
+      if (isRetriableStatus(response.status) || (response.status === 500 && isSafeMethod(method))) {
         return {
           kind: 'transient',
           reason: this.#clean(describeErrorAnswer(response.status, parseJson(text), text, response.headers.get('content-type') ?? '')),

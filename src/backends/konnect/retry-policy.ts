@@ -1,6 +1,6 @@
 /**
  * When and how long to wait before sending a request again (MAPPING 1.5 DECISION): 429, 502, 503,
- * 504 and dropped connections or timeouts are transient; every other status is an answer.
+ * 504 and dropped connections or timeouts are transient, and a 500 to a read; every other status is an answer.
  */
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -23,6 +23,14 @@ const RETRIABLE_STATUSES = new Set([429, 502, 503, 504]);
 
 export function isRetriableStatus(status: number): boolean {
   return RETRIABLE_STATUSES.has(status);
+}
+
+/**
+ * Methods that only read: a 500 to one of them is worth another try, since repeating a read changes
+ * nothing (a 500 to a write says nothing of whether it landed: its caller decides, see context.ts).
+ */
+export function isSafeMethod(method: string): boolean {
+  return method === 'GET' || method === 'HEAD';
 }
 
 /** Methods that may be sent again without asking: repeating them leaves the same result. POST is not one. */
