@@ -22,7 +22,7 @@ async function checkout() {
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 describe('the commit applied, from a git checkout (local backend)', () => {
-  it('a complete apply records the commit for the namespace; plan JSON, text plan and dump show it', async () => {
+  it('a complete apply records the commit for the namespace; plan JSON, text and markdown plans and dump show it', async () => {
     const { ws, commit } = await checkout();
     const before = JSON.parse((await ws.run('plan', '--format', 'json')).stdout);
     expect(before.source_commit).toEqual({ commit, dirty: false });
@@ -39,6 +39,9 @@ describe('the commit applied, from a git checkout (local backend)', () => {
     expect(plan.source_commit).toEqual({ commit, dirty: false });
     expect(plan.applied).toEqual(record);
     expect((await ws.run('plan')).stdout).toContain(`last applied: ${commit.slice(0, 12)} at ${record!.at}\n`);
+    expect((await ws.run('plan', '--format', 'markdown')).stdout).toContain(
+      ` Made from commit \`${commit.slice(0, 12)}\`. Last applied: \`${commit.slice(0, 12)} at ${record!.at}\`.\n`,
+    );
 
     const dump = await cli(['dump', '--state', ws.state]);
     expect(dump.code).toBe(0);

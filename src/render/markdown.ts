@@ -1,3 +1,4 @@
+import { describeApplied } from './applied.js';
 import type { Change, Plan } from '../types/plan.js';
 import { countByKind, formatValue } from './text.js';
 import { countsPhrase, declaredAt, originGroups } from './attribution.js';
@@ -69,7 +70,9 @@ function title(plan: Plan): string {
   const line = countsPhrase(s, plan.changes.length);
   const drift = plan.changes.filter((c) => c.origin === 'drift').length;
   const base = plan.base === undefined ? '' : ` Compared with ${inline(plan.base.ref)} (\`${plan.base.commit.slice(0, 12)}\`): ${plan.changes.length - drift} introduced by this change, ${drift} drift.`;
-  return `## portalctl plan: ${line}\n\nNamespace ${inline(plan.namespace)} on the ${plan.backend.type} backend; ${s.unchanged} unchanged.${base}\n`;
+  const made = plan.source_commit === undefined ? '' : ` Made from commit \`${plan.source_commit.commit.slice(0, 12)}\`${plan.source_commit.dirty ? ' with uncommitted changes' : ''}.`;
+  const applied = plan.applied === undefined ? '' : ` Last applied: \`${describeApplied(plan.applied)}\`.`;
+  return `## portalctl plan: ${line}\n\nNamespace ${inline(plan.namespace)} on the ${plan.backend.type} backend; ${s.unchanged} unchanged.${base}${made}${applied}\n`;
 }
 
 function key(change: Change): string {
