@@ -117,6 +117,11 @@ describe('key rotation', () => {
     expect(Object.keys(await w.keys()).sort()).toEqual(['credential.app/ci', 'credential.app/ci@2']);
     expect((await w.plan(at(0.5))).stdout).toContain('No changes.');
     expect((await w.plan(at(1.5))).stdout).toContain('deleting credential app/ci\n');
+    // A counter lowered again (a revert) rotates nothing back, and says so.
+    await w.rewrite(config('      - name: ci\n        generation: 1\n        overlap: 1d\n'));
+    const lowered = await w.plan(at(0.5));
+    expect(lowered.stdout + lowered.stderr).toContain('credential.app/ci: generation 1 is below the live generation 2, so nothing rotates; raise it above 2 to rotate');
+    expect(lowered.stdout).toContain('No changes.');
   });
 
   it('refuses a rotation that would give the application more than 20 credentials during the overlap, naming its line', async () => {

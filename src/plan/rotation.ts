@@ -58,6 +58,9 @@ export function planRotations(desired: DesiredState, live: State, now: Date): Ro
         if (declared !== undefined && declared > newest.generation) {
           next = declared;
           why = `generation raised to ${declared}`;
+        } else if (declared !== undefined && declared < newest.generation && every === undefined) {
+          // Generations only go up: a lowered counter (a revert, say) rotates nothing, and says so.
+          warnings.push(`${want.address}: generation ${declared} is below the live generation ${newest.generation}, so nothing rotates; raise it above ${newest.generation} to rotate`);
         } else if (every !== undefined && newest.created === undefined) {
           warnings.push(`${want.address}: the portal does not say when its key was made, so rotate_every cannot apply; raise generation to rotate it`);
         } else if (every !== undefined && newest.created! + durationMs(every) <= at) {
