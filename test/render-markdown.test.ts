@@ -73,6 +73,14 @@ describe('plan --format markdown', () => {
     expect(md).not.toContain('Left out');
   });
 
+  it("shows a credential rotation's note in its row: which generation, and when the previous one goes", () => {
+    const rotation = 'generation 2 of credential.app/ci (generation raised to 2); generation 1 (credential.app/ci) stays valid until 2030-01-02 00:00Z';
+    const out = renderPlanMarkdown(plan([change('create', 'credential', 'app/ci@2', { rotation }), change('delete', 'credential', 'app/old', { rotation: 'generation 1 of credential.app/old, retired' })]));
+    expect(out).toContain(`| 🟢 | create | app/ci@2 | rotation: ${rotation} |`);
+    expect(out).toContain('| 🔴 | delete | app/old | rotation: generation 1 of credential.app/old, retired |');
+    expect(out).toContain('- **deleted** credential **app/old**');
+  });
+
   it('has no warning block when nothing is deleted, replaced or revoked', () => {
     const md = renderPlanMarkdown(plan([change('create', 'product', 'billing', { diff: [{ path: 'name', after: 'billing' }] })]));
     expect(md).not.toContain('[!WARNING]');
