@@ -6,7 +6,7 @@ import { specOf } from '../../src/model/kinds/index.js';
 import type { AnyResource } from '../../src/model/resource.js';
 import type { State } from '../../src/model/state.js';
 import { sameValue } from '../../src/plan/fields.js';
-import { KNOWN_OWNER, UNDER_TEST } from './backends.js';
+import { KNOWN_OWNER, PEOPLE_HELD, STARTS_WITH, UNDER_TEST } from './backends.js';
 
 /**
  * The contract every backend keeps, through the Backend interface alone: the same scenarios against
@@ -83,11 +83,16 @@ async function refusal(write: Promise<unknown>): Promise<BackendError> {
   return error as BackendError;
 }
 
-/** The addresses of the objects a state holds besides those every portal has (its settings, a singleton). */
-const addresses = (state: State) => [...state.all()].filter((r) => specOf(r.kind).lifecycle !== 'singleton').map((r) => r.address).sort();
+/** The addresses of the objects a state holds besides those a fresh portal has (its settings, a singleton; the session developer). */
+const addresses = (state: State) =>
+  [...state.all()]
+    .filter((r) => specOf(r.kind).lifecycle !== 'singleton' && r.address !== STARTS_WITH)
+    .map((r) => r.address)
+    .sort();
 const inTx = <T>(backend: Backend, run: (tx: Transaction) => Promise<T>) => backend.transaction(run);
 
-describe.each(Object.entries(UNDER_TEST))('the %s backend', (_name, openEmpty) => {
+describe.each(Object.entries(UNDER_TEST))('the %s backend', (name, openEmpty) => {
+  const peopleHeld: readonly Kind[] = PEOPLE_HELD[name as keyof typeof PEOPLE_HELD];
   it('creates every kind, and reads each back with its attributes, an id and its owner', async () => {
     const backend = await openEmpty();
     const resources = everyKind();
@@ -359,9 +364,10 @@ describe.each(Object.entries(UNDER_TEST))('the %s backend', (_name, openEmpty) =
     }
   });
 
-  it('reads an empty portal as an empty state, but for the settings every portal has', async () => {
+  it('reads an empty portal as an empty state, but for the settings every portal has (and the session developer, where it holds developers)', async () => {
     const live = await (await openEmpty()).read();
-    expect(live.counts()).toEqual(Object.fromEntries(KINDS.map((k) => [k, specOf(k).lifecycle === 'singleton' ? 1 : 0])));
+    const starts = (k: Kind) => (specOf(k).lifecycle === 'singleton' ? 1 : 0) + (live.has(STARTS_WITH) && k === 'developer' ? 1 : 0);
+    expect(live.counts()).toEqual(Object.fromEntries(KINDS.map((k) => [k, starts(k)])));
   });
 
   it("reads the portal's settings, updates only those stated (keeping the portal's labels), and never creates or deletes them", async () => {
@@ -393,5 +399,26 @@ describe.each(Object.entries(UNDER_TEST))('the %s backend', (_name, openEmpty) =
       expect((await refusal(tx.delete('portal_settings.portal'))).status).toBe(400);
     });
     expect((await backend.read()).ofKind('portal_settings')).toHaveLength(1);
+  });
+
+  it('invites a developer, reads them back without an owner, changes their status in place, and deletes them (or, where developers are not held, refuses the write)', async () => {
+    const backend = await openEmpty();
+    const dana = (status: AttrsByKind['developer']['status']) => desired('developer', { email: 'dana@partner.example', full_name: 'Dana Partner', status });
+    if (!peopleHeld.includes('developer')) {
+      expect((await refusal(inTx(backend, (tx) => tx.create(dana('approved'), ns)))).status).toBe(400);
+      expect((await backend.read()).ofKind('developer').filter((d) => d.address !== STARTS_WITH)).toEqual([]);
+      return;
+    }
+    await createAll(backend, [dana('approved')]);
+    const invited = (await backend.read()).getOf('developer', 'dana@partner.example')!;
+    expect(invited.attrs).toEqual({ email: 'dana@partner.example', full_name: 'Dana Partner', status: 'approved' });
+    expect(invited.live?.id).toBeTruthy();
+    expect(invited.live?.owner).toBeUndefined();
+    await inTx(backend, (tx) => tx.update(dana('revoked'), ns));
+    const revoked = (await backend.read()).getOf('developer', 'dana@partner.example')!;
+    expect(revoked.attrs.status).toBe('revoked');
+    expect(revoked.live?.id).toBe(invited.live?.id);
+    await inTx(backend, (tx) => tx.delete('developer.dana@partner.example'));
+    expect(addresses(await backend.read())).toEqual([]);
   });
 });

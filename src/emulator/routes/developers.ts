@@ -1,6 +1,6 @@
-import { badRequest, conflict, notFound, ok } from '../http.js';
+import { badRequest, conflict, noContent, notFound, ok, type Ctx } from '../http.js';
 import { page } from '../listing.js';
-import { engineCall } from '../state.js';
+import { engineCall, type EmulatorState } from '../state.js';
 import { checkBody } from '../validate.js';
 import { checkPortal, stamps, type Route } from './route.js';
 import type { StoredDeveloper, StoredTeam } from '../../backends/local/store-records.js';
@@ -12,6 +12,13 @@ import type { StoredDeveloper, StoredTeam } from '../../backends/local/store-rec
  */
 const renderDeveloper = (id: string, d: StoredDeveloper) => ({ id, email: d.email, full_name: d.full_name, status: d.status, ...stamps(d) });
 const renderTeam = (id: string, t: StoredTeam) => ({ id, name: t.name, description: t.description ?? '', can_own_applications: t.can_own_applications === true, ...stamps(t) });
+
+/** The developer of the path, of this portal. */
+function developerOf(ctx: Ctx, state: EmulatorState): string {
+  const id = ctx.params.developerId!;
+  if (!state.engine.has('developers', id) || state.engine.get('developers', id).portal_id !== state.portalId) throw notFound();
+  return id;
+}
 
 export const developerRoutes: Route[] = [
   {
@@ -44,6 +51,31 @@ export const developerRoutes: Route[] = [
       const record = { portal_id: state.portalId, email: body.email, full_name: body.full_name, status: body.status ?? 'pending', password_hash: null };
       const { id } = engineCall(() => state.engine.create('developers', record));
       return ok(renderDeveloper(id, state.engine.get('developers', id)), 201);
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/v3/portals/{portalId}/developers/{developerId}',
+    auth: 'admin',
+    handle: (ctx, state) => {
+      checkPortal(ctx, state);
+      const id = developerOf(ctx, state);
+      // update-developer takes only the status (additionalProperties: false).
+      const body = checkBody<{ status?: StoredDeveloper['status'] }>(ctx.body, { status: { type: 'string', enum: ['approved', 'pending', 'revoked', 'rejected'] } });
+      if (body.status !== undefined) engineCall(() => state.engine.update('developers', id, { status: body.status! }));
+      return ok(renderDeveloper(id, state.engine.get('developers', id)));
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/v3/portals/{portalId}/developers/{developerId}',
+    auth: 'admin',
+    handle: (ctx, state) => {
+      checkPortal(ctx, state);
+      const id = developerOf(ctx, state);
+      // The applications they own go with them.
+      engineCall(() => state.engine.delete('developers', id));
+      return noContent();
     },
   },
   {

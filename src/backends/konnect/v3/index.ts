@@ -5,6 +5,7 @@ import { applications } from './application.js';
 import { authStrategies } from './auth-strategy.js';
 import type { V3Context } from './context.js';
 import { credentials } from './credential.js';
+import { developers } from './developer.js';
 import { products } from './product.js';
 import { productVersions } from './product-version.js';
 import { registrations } from './registration.js';
@@ -20,5 +21,6 @@ export function v3Adapters(ctx: V3Context): Adapters {
     registration: registrations(ctx),
     credential: credentials(ctx),
     ...peopleNotHeld('konnect'),
+    developer: developers(ctx),
   };
 }

@@ -54,6 +54,8 @@ export interface CredentialItem {
 export interface DeveloperItem {
   id: string;
   email: string;
+  full_name: string;
+  status: 'approved' | 'pending' | 'revoked' | 'rejected';
 }
 
 export interface TeamItem {

@@ -1,0 +1,66 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import type { Plan } from '../../src/types/plan.js';
+import { cli, tempDir } from '../helpers/cli.js';
+
+const TOKEN = 'kpat_people';
+const DEV = { email: 'dev@example.com', password: 'pw-people' };
+const ENV = { KONNECT_TOKEN: TOKEN, KONNECT_PORTAL_EMAIL: DEV.email, KONNECT_PORTAL_PASSWORD: DEV.password };
+
+const running: RunningEmulator[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((e) => e.stop()));
+});
+
+async function emulator() {
+  const emu = await startEmulator({ port: 0, token: TOKEN, developers: [DEV] });
+  running.push(emu);
+  return emu;
+}
+
+const konnect = (emu: RunningEmulator) => ['--backend', 'konnect', '--konnect-url', emu.adminUrl, '--portal-url', emu.portalUrl];
+const summary = (plan: Plan) => plan.changes.map((c) => `${c.action} ${c.address}`);
+
+async function planJson(config: string, emu: RunningEmulator): Promise<Plan> {
+  const r = await cli(['plan', config, ...konnect(emu), '--format', 'json'], ENV);
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout) as Plan;
+}
+
+const DEVELOPERS = `developers:
+  - email: dana@partner.example
+    full_name: Dana Partner
+    status: approved
+  - email: omar@reseller.example
+    full_name: Omar Reseller
+    status: approved
+`;
+
+describe('developers on --backend konnect (v3)', () => {
+  it('invites the declared developers, then no changes; revoking one plans and applies exactly that; a full_name change is refused at plan time', async () => {
+    const emu = await emulator();
+    const config = join(await tempDir(), 'people.yaml');
+    await writeFile(config, DEVELOPERS);
+    const applied = await cli(['apply', config, ...konnect(emu), '--yes'], ENV);
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    expect((await planJson(config, emu)).changes).toEqual([]);
+
+    await writeFile(config, DEVELOPERS.replace('status: approved\n  - email: omar', 'status: revoked\n  - email: omar'));
+    expect(summary(await planJson(config, emu))).toEqual(['update developer.dana@partner.example']);
+    const revoked = await cli(['apply', config, ...konnect(emu), '--yes'], ENV);
+    expect(revoked.code).toBe(0);
+    expect((await planJson(config, emu)).changes).toEqual([]);
+    const dump = await cli(['dump', ...konnect(emu), '--format', 'json'], ENV);
+    expect(dump.stdout).toContain('revoked');
+
+    await writeFile(config, DEVELOPERS.replace('full_name: Omar Reseller', 'full_name: Omar R.'));
+    const refused = await cli(['plan', config, ...konnect(emu)], ENV);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `${config}:6:16: developer "omar@reseller.example": full_name cannot change on the konnect backend (update-developer takes only a status, and replacing a developer deletes their applications); it is "Omar Reseller" in the portal`,
+    );
+  });
+});
