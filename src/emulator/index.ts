@@ -12,6 +12,7 @@ import { authStrategyRoutes } from './routes/auth-strategies.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { developerSessionRoutes } from './routes/developer-session.js';
 import { developerRoutes } from './routes/developers.js';
+import { teamRoutes } from './routes/teams.js';
 import { portalRoutes } from './routes/portals.js';
 import { publicationRoutes } from './routes/publications.js';
 import { registrationRoutes } from './routes/registrations.js';
@@ -64,6 +65,7 @@ const V3_ROUTES = [
   ...apiRoutes,
   ...publicationRoutes,
   ...developerRoutes,
+  ...teamRoutes,
   ...applicationRoutes,
   ...registrationRoutes,
   ...credentialRoutes,

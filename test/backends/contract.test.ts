@@ -421,4 +421,35 @@ describe.each(Object.entries(UNDER_TEST))('the %s backend', (name, openEmpty) =>
     await inTx(backend, (tx) => tx.delete('developer.dana@partner.example'));
     expect(addresses(await backend.read())).toEqual([]);
   });
+
+  it('creates a team with members, updates it in place, removes a member, and deletes the team without its developers', async () => {
+    const backend = await openEmpty();
+    if (!peopleHeld.includes('team')) {
+      expect((await refusal(inTx(backend, (tx) => tx.create(desired('team', { name: 'acme' }), ns)))).status).toBe(400);
+      expect((await backend.read()).ofKind('team')).toEqual([]);
+      return;
+    }
+    const dana = desired('developer', { email: 'dana@partner.example', full_name: 'Dana Partner' });
+    const omar = desired('developer', { email: 'omar@reseller.example', full_name: 'Omar Reseller' });
+    const acme = (description: string, canOwn: boolean) => desired('team', { name: 'acme', description, can_own_applications: canOwn });
+    const member = (email: string) => desired('team_member', { team: 'acme', developer: email });
+    await createAll(backend, [dana, omar, acme('Acme', false), member('dana@partner.example'), member('omar@reseller.example')]);
+    let live = await backend.read();
+    expect(live.getOf('team', 'acme')!.attrs).toMatchObject({ name: 'acme', description: 'Acme', can_own_applications: false });
+    expect(live.getOf('team', 'acme')!.live?.owner).toBeUndefined();
+    expect(addresses(live)).toEqual(['developer.dana@partner.example', 'developer.omar@reseller.example', 'team.acme', 'team_member.acme/dana@partner.example', 'team_member.acme/omar@reseller.example']);
+    const id = live.getOf('team', 'acme')!.live!.id;
+
+    await inTx(backend, async (tx) => {
+      await tx.update(acme('Acme and friends', true), ns);
+      await tx.delete('team_member.acme/omar@reseller.example');
+    });
+    live = await backend.read();
+    expect(live.getOf('team', 'acme')!.attrs).toMatchObject({ description: 'Acme and friends', can_own_applications: true });
+    expect(live.getOf('team', 'acme')!.live!.id).toBe(id);
+    expect(addresses(live)).toEqual(['developer.dana@partner.example', 'developer.omar@reseller.example', 'team.acme', 'team_member.acme/dana@partner.example']);
+
+    await inTx(backend, (tx) => tx.delete('team.acme'));
+    expect(addresses(await backend.read())).toEqual(['developer.dana@partner.example', 'developer.omar@reseller.example']);
+  });
 });

@@ -63,4 +63,32 @@ describe('developers on --backend konnect (v3)', () => {
       `${config}:6:16: developer "omar@reseller.example": full_name cannot change on the konnect backend (update-developer takes only a status, and replacing a developer deletes their applications); it is "Omar Reseller" in the portal`,
     );
   });
+
+  it('creates a team with its members, then no changes; removing a member plans and applies exactly that; the team changes in place', async () => {
+    const emu = await emulator();
+    const config = join(await tempDir(), 'people.yaml');
+    const team = `teams:
+  - name: acme-partners
+    description: Acme's integration developers
+    can_own_applications: true
+    members:
+      - developer: dana@partner.example
+      - developer: omar@reseller.example
+`;
+    await writeFile(config, DEVELOPERS + team);
+    const applied = await cli(['apply', config, ...konnect(emu), '--yes'], ENV);
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    expect((await planJson(config, emu)).changes).toEqual([]);
+
+    await writeFile(config, DEVELOPERS + team.replace('      - developer: omar@reseller.example\n', ''));
+    expect(summary(await planJson(config, emu))).toEqual(['delete team_member.acme-partners/omar@reseller.example']);
+    expect((await cli(['apply', config, ...konnect(emu), '--yes'], ENV)).code).toBe(0);
+    expect((await planJson(config, emu)).changes).toEqual([]);
+
+    await writeFile(config, DEVELOPERS + team.replace("Acme's integration developers", 'Acme and friends').replace('      - developer: omar@reseller.example\n', ''));
+    expect(summary(await planJson(config, emu))).toEqual(['update team.acme-partners']);
+    expect((await cli(['apply', config, ...konnect(emu), '--yes'], ENV)).code).toBe(0);
+    expect((await planJson(config, emu)).changes).toEqual([]);
+  });
 });

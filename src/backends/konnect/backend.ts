@@ -87,7 +87,7 @@ export class KonnectBackend implements Backend {
    * session developer, who can do so only for applications it owns itself or through a team.
    */
   async checkDesired(desired: DesiredState): Promise<Problem[]> {
-    const problems: Problem[] = [...(await this.#unmanageableCredentials(desired)), ...labelLimits(desired), ...peopleProblems(desired, 'konnect', 'not implemented yet: issue 11', ['team']), ...this.#fullNameChanges(desired)];
+    const problems: Problem[] = [...(await this.#unmanageableCredentials(desired)), ...labelLimits(desired), ...peopleProblems(desired, 'konnect', 'not implemented yet: issue 11', ['team_role']), ...this.#fullNameChanges(desired)];
     const portal = this.#last?.ctx.portal;
     for (const v of desired.state.ofKind('product_version')) {
       const registration = v.attrs.registration;

@@ -9,6 +9,8 @@ import { developers } from './developer.js';
 import { products } from './product.js';
 import { productVersions } from './product-version.js';
 import { registrations } from './registration.js';
+import { teamMembers } from './team-member.js';
+import { teams } from './team.js';
 
 /** The Konnect v3 backend's adapter of every kind, over one context (clients, portal, memoized lists). */
 export function v3Adapters(ctx: V3Context): Adapters {
@@ -22,5 +24,7 @@ export function v3Adapters(ctx: V3Context): Adapters {
     credential: credentials(ctx),
     ...peopleNotHeld('konnect'),
     developer: developers(ctx),
+    team: teams(ctx),
+    team_member: teamMembers(ctx),
   };
 }

@@ -61,4 +61,12 @@ export interface DeveloperItem {
 export interface TeamItem {
   id: string;
   name: string;
+  description?: string | null;
+  can_own_applications?: boolean;
+}
+
+/** A team's member (list-portal-team-developers). */
+export interface TeamDeveloperItem {
+  id: string;
+  email: string;
 }
