@@ -12,6 +12,7 @@ import { authStrategyRoutes } from './routes/auth-strategies.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { developerSessionRoutes } from './routes/developer-session.js';
 import { developerRoutes } from './routes/developers.js';
+import { teamRoleRoutes } from './routes/team-roles.js';
 import { teamRoutes } from './routes/teams.js';
 import { portalRoutes } from './routes/portals.js';
 import { publicationRoutes } from './routes/publications.js';
@@ -66,6 +67,7 @@ const V3_ROUTES = [
   ...publicationRoutes,
   ...developerRoutes,
   ...teamRoutes,
+  ...teamRoleRoutes,
   ...applicationRoutes,
   ...registrationRoutes,
   ...credentialRoutes,

@@ -17,7 +17,7 @@ export const STARTS_WITH = `developer.${DEVELOPER.email}`;
 /** The people kinds each backend manages (the others it lists as none and refuses to write). */
 export const PEOPLE_HELD: { [B in BackendName]: readonly ('developer' | 'team' | 'team_member' | 'team_role')[] } = {
   local: ['developer', 'team', 'team_member', 'team_role'],
-  konnect: ['developer', 'team', 'team_member'],
+  konnect: ['developer', 'team', 'team_member', 'team_role'],
   'konnect-classic': [],
 };
 const emulators: RunningEmulator[] = [];

@@ -452,4 +452,22 @@ describe.each(Object.entries(UNDER_TEST))('the %s backend', (name, openEmpty) =>
     await inTx(backend, (tx) => tx.delete('team.acme'));
     expect(addresses(await backend.read())).toEqual(['developer.dana@partner.example', 'developer.omar@reseller.example']);
   });
+
+  it("assigns a team a role on a product version, reads it back, another role is a new one, and removing it or deleting the version takes it away", async () => {
+    const backend = await openEmpty();
+    const role = (name: AttrsByKind['team_role']['role'], v = 'v1') => desired('team_role', { team: 'acme', product: 'shop', version: v, role: name });
+    if (!peopleHeld.includes('team_role')) return; // a backend without teams has no roles: its team refusal is above
+    await createAll(backend, [strategy(), product(), version('v1', { enabled: false }), version('v2', { enabled: false }), desired('team', { name: 'acme' }), role('API Consumer'), role('API Viewer', 'v2')]);
+    let live = await backend.read();
+    expect(live.getOf('team_role', 'acme/shop/v1')!.attrs).toMatchObject({ team: 'acme', product: 'shop', version: 'v1', role: 'API Consumer' });
+    expect(live.getOf('team_role', 'acme/shop/v2')!.attrs).toMatchObject({ role: 'API Viewer' });
+    await inTx(backend, async (tx) => {
+      await tx.delete('team_role.acme/shop/v1');
+      await tx.create(role('API Viewer'), ns);
+    });
+    live = await backend.read();
+    expect(live.getOf('team_role', 'acme/shop/v1')!.attrs.role).toBe('API Viewer');
+    await inTx(backend, (tx) => tx.delete('product_version.shop/v2'));
+    expect(addresses(await backend.read())).toEqual(['auth_strategy.keys', 'product.shop', 'product_version.shop/v1', 'team.acme', 'team_role.acme/shop/v1']);
+  });
 });

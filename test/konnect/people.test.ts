@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import type { Plan } from '../../src/types/plan.js';
 import { cli, tempDir } from '../helpers/cli.js';
+import { workspace } from '../helpers/workspace.js';
 
 const TOKEN = 'kpat_people';
 const DEV = { email: 'dev@example.com', password: 'pw-people' };
@@ -27,6 +28,15 @@ async function planJson(config: string, emu: RunningEmulator): Promise<Plan> {
   const r = await cli(['plan', config, ...konnect(emu), '--format', 'json'], ENV);
   expect(r.stderr).toBe('');
   return JSON.parse(r.stdout) as Plan;
+}
+
+/** A team, made through the admin API, with one member of the portal's developers. */
+async function seedTeam(emu: RunningEmulator, name: string, email: string): Promise<void> {
+  const admin = (path: string, init: RequestInit = {}) =>
+    fetch(`${emu.adminUrl}/v3/portals/${emu.portalId}${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } });
+  const developer = ((await (await admin(`/developers?filter[email][eq]=${encodeURIComponent(email)}`)).json()) as { data: { id: string }[] }).data[0]!;
+  const team = (await (await admin('/teams', { method: 'POST', body: JSON.stringify({ name, can_own_applications: true }) })).json()) as { id: string };
+  expect((await admin(`/teams/${team.id}/developers`, { method: 'POST', body: JSON.stringify({ id: developer.id }) })).status).toBe(201);
 }
 
 const DEVELOPERS = `developers:
@@ -90,5 +100,39 @@ describe('developers on --backend konnect (v3)', () => {
     expect(summary(await planJson(config, emu))).toEqual(['update team.acme-partners']);
     expect((await cli(['apply', config, ...konnect(emu), '--yes'], ENV)).code).toBe(0);
     expect((await planJson(config, emu)).changes).toEqual([]);
+  });
+
+  it('examples/org applies, then no changes; revoking a developer, removing a team member and changing a team\'s role each plan and apply exactly that change', async () => {
+    const emu = await emulator();
+    const ws = await workspace('org');
+    const onboarding = 'people/partner-onboarding.yaml';
+    await ws.edit('portal.yaml', 'portal: developer-portal', 'portal: default'); // the emulator's portal
+    // Konnect v3 holds no version description nor deprecation (MAPPING M1, M3).
+    await ws.edit('products/payments-team.yaml', /\n {8}(description: .*|deprecated: true)/g, '');
+    // The session developer makes the mobile team's credentials: it is a member of that team already.
+    await seedTeam(emu, 'mobile', DEV.email);
+    const plan = async () => planJson(ws.config, emu);
+    const apply = async () => {
+      const r = await cli(['apply', ws.config, ...konnect(emu), '--yes', '--credentials-out', ws.creds], ENV);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    };
+    await apply();
+    expect((await plan()).changes).toEqual([]);
+
+    await ws.edit(onboarding, 'full_name: Omar Reseller\n    status: approved', 'full_name: Omar Reseller\n    status: revoked');
+    expect(summary(await plan())).toEqual(['update developer.ops@reseller.example']);
+    await apply();
+    expect((await plan()).changes).toEqual([]);
+
+    await ws.edit(onboarding, '      - developer: ops@reseller.example\n', '');
+    expect(summary(await plan())).toEqual(['delete team_member.acme-partners/ops@reseller.example']);
+    await apply();
+    expect((await plan()).changes).toEqual([]);
+
+    await ws.edit(onboarding, '{ role: API Consumer, product: accounts, version: v1 }', '{ role: API Viewer, product: accounts, version: v1 }');
+    expect(summary(await plan())).toEqual(['replace team_role.acme-partners/accounts/v1']);
+    await apply();
+    expect((await plan()).changes).toEqual([]);
   });
 });

@@ -13,7 +13,6 @@ import { connectionFromOptions, type KonnectConnection, type KonnectOptions } fr
 import { openKonnectClients, type KonnectClientHooks, type KonnectClients } from './konnect-clients.js';
 import { checkConfigPortal, resolvePortal, type Portal } from './portal.js';
 import { V3_CAPABILITIES } from './v3/capabilities.js';
-import { peopleProblems } from './people-not-held.js';
 import { REFERENCE_LABEL, V3Context } from './v3/context.js';
 import { v3Adapters } from './v3/index.js';
 
@@ -87,7 +86,7 @@ export class KonnectBackend implements Backend {
    * session developer, who can do so only for applications it owns itself or through a team.
    */
   async checkDesired(desired: DesiredState): Promise<Problem[]> {
-    const problems: Problem[] = [...(await this.#unmanageableCredentials(desired)), ...labelLimits(desired), ...peopleProblems(desired, 'konnect', 'not implemented yet: issue 11', ['team_role']), ...this.#fullNameChanges(desired)];
+    const problems: Problem[] = [...(await this.#unmanageableCredentials(desired)), ...labelLimits(desired), ...this.#fullNameChanges(desired)];
     const portal = this.#last?.ctx.portal;
     for (const v of desired.state.ofKind('product_version')) {
       const registration = v.attrs.registration;

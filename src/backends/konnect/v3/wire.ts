@@ -70,3 +70,12 @@ export interface TeamDeveloperItem {
   id: string;
   email: string;
 }
+
+/** A team's assigned role (list-portal-team-roles). */
+export interface TeamRoleItem {
+  id: string;
+  role_name: string;
+  entity_id: string;
+  entity_type_name?: string;
+  entity_region?: string;
+}
