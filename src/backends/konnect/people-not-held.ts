@@ -29,17 +29,12 @@ export function peopleNotHeld(backend: string): {
   };
 }
 
-/**
- * A config that declares people a backend does not manage: one error per object, at its line, naming
- * what cannot be held and the backend. `kinds`: those it does not manage (default: developers and teams).
- */
-export function peopleProblems(desired: DesiredState, backend: string, why: string, kinds: readonly (typeof PEOPLE)[number][] = ['developer', 'team']): Problem[] {
+/** A config that declares developers or teams, on a backend that does not manage them: one error per object, at its line, naming the section and backend. */
+export function peopleProblems(desired: DesiredState, backend: string, why: string): Problem[] {
   const problems: Problem[] = [];
-  for (const kind of kinds) {
-    const what = kind === 'developer' || kind === 'team' ? SPECS[kind].section : `a team's ${SPECS[kind].list ?? kind}`;
-    const fix = kind === 'developer' || kind === 'team' ? 'leave the section out' : 'leave them out';
+  for (const kind of ['developer', 'team'] as const) {
     for (const r of desired.state.ofKind(kind)) {
-      problems.push(error(`${r.address}: ${what} cannot be held by the ${backend} backend (${why}); ${fix}`, r.source));
+      problems.push(error(`${r.address}: ${SPECS[kind].section} cannot be held by the ${backend} backend (${why}); leave the section out`, r.source));
     }
   }
   return problems;
