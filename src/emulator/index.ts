@@ -12,6 +12,8 @@ import { authStrategyRoutes } from './routes/auth-strategies.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { developerSessionRoutes } from './routes/developer-session.js';
 import { developerRoutes } from './routes/developers.js';
+import { teamRoleRoutes } from './routes/team-roles.js';
+import { teamRoutes } from './routes/teams.js';
 import { portalRoutes } from './routes/portals.js';
 import { publicationRoutes } from './routes/publications.js';
 import { registrationRoutes } from './routes/registrations.js';
@@ -64,6 +66,8 @@ const V3_ROUTES = [
   ...apiRoutes,
   ...publicationRoutes,
   ...developerRoutes,
+  ...teamRoutes,
+  ...teamRoleRoutes,
   ...applicationRoutes,
   ...registrationRoutes,
   ...credentialRoutes,

@@ -12,6 +12,14 @@ const TOKEN = 'kpat_contract';
 const DEVELOPER = { email: 'dev@example.com', password: 'pw-contract' };
 /** An application owner every backend under test knows: the developer a Konnect emulator starts with. */
 export const KNOWN_OWNER = { type: 'developer', name: DEVELOPER.email } as const;
+/** What a fresh portal holds besides its settings: a Konnect emulator starts with its session developer. */
+export const STARTS_WITH = `developer.${DEVELOPER.email}`;
+/** The people kinds each backend manages (the others it lists as none and refuses to write). */
+export const PEOPLE_HELD: { [B in BackendName]: readonly ('developer' | 'team' | 'team_member' | 'team_role')[] } = {
+  local: ['developer', 'team', 'team_member', 'team_role'],
+  konnect: ['developer', 'team', 'team_member', 'team_role'],
+  'konnect-classic': [],
+};
 const emulators: RunningEmulator[] = [];
 afterAll(async () => {
   await Promise.all(emulators.splice(0).map((e) => e.stop()));

@@ -6,7 +6,7 @@ import { specOf } from '../../src/model/kinds/index.js';
 import type { AnyResource } from '../../src/model/resource.js';
 import type { State } from '../../src/model/state.js';
 import { sameValue } from '../../src/plan/fields.js';
-import { KNOWN_OWNER, UNDER_TEST } from './backends.js';
+import { KNOWN_OWNER, PEOPLE_HELD, STARTS_WITH, UNDER_TEST } from './backends.js';
 
 /**
  * The contract every backend keeps, through the Backend interface alone: the same scenarios against
@@ -83,11 +83,16 @@ async function refusal(write: Promise<unknown>): Promise<BackendError> {
   return error as BackendError;
 }
 
-/** The addresses of the objects a state holds besides those every portal has (its settings, a singleton). */
-const addresses = (state: State) => [...state.all()].filter((r) => specOf(r.kind).lifecycle !== 'singleton').map((r) => r.address).sort();
+/** The addresses of the objects a state holds besides those a fresh portal has (its settings, a singleton; the session developer). */
+const addresses = (state: State) =>
+  [...state.all()]
+    .filter((r) => specOf(r.kind).lifecycle !== 'singleton' && r.address !== STARTS_WITH)
+    .map((r) => r.address)
+    .sort();
 const inTx = <T>(backend: Backend, run: (tx: Transaction) => Promise<T>) => backend.transaction(run);
 
-describe.each(Object.entries(UNDER_TEST))('the %s backend', (_name, openEmpty) => {
+describe.each(Object.entries(UNDER_TEST))('the %s backend', (name, openEmpty) => {
+  const peopleHeld: readonly Kind[] = PEOPLE_HELD[name as keyof typeof PEOPLE_HELD];
   it('creates every kind, and reads each back with its attributes, an id and its owner', async () => {
     const backend = await openEmpty();
     const resources = everyKind();
@@ -359,9 +364,10 @@ describe.each(Object.entries(UNDER_TEST))('the %s backend', (_name, openEmpty) =
     }
   });
 
-  it('reads an empty portal as an empty state, but for the settings every portal has', async () => {
+  it('reads an empty portal as an empty state, but for the settings every portal has (and the session developer, where it holds developers)', async () => {
     const live = await (await openEmpty()).read();
-    expect(live.counts()).toEqual(Object.fromEntries(KINDS.map((k) => [k, specOf(k).lifecycle === 'singleton' ? 1 : 0])));
+    const starts = (k: Kind) => (specOf(k).lifecycle === 'singleton' ? 1 : 0) + (live.has(STARTS_WITH) && k === 'developer' ? 1 : 0);
+    expect(live.counts()).toEqual(Object.fromEntries(KINDS.map((k) => [k, starts(k)])));
   });
 
   it("reads the portal's settings, updates only those stated (keeping the portal's labels), and never creates or deletes them", async () => {
@@ -393,5 +399,75 @@ describe.each(Object.entries(UNDER_TEST))('the %s backend', (_name, openEmpty) =
       expect((await refusal(tx.delete('portal_settings.portal'))).status).toBe(400);
     });
     expect((await backend.read()).ofKind('portal_settings')).toHaveLength(1);
+  });
+
+  it('invites a developer, reads them back without an owner, changes their status in place, and deletes them (or, where developers are not held, refuses the write)', async () => {
+    const backend = await openEmpty();
+    const dana = (status: AttrsByKind['developer']['status']) => desired('developer', { email: 'dana@partner.example', full_name: 'Dana Partner', status });
+    if (!peopleHeld.includes('developer')) {
+      expect((await refusal(inTx(backend, (tx) => tx.create(dana('approved'), ns)))).status).toBe(400);
+      expect((await backend.read()).ofKind('developer').filter((d) => d.address !== STARTS_WITH)).toEqual([]);
+      return;
+    }
+    await createAll(backend, [dana('approved')]);
+    const invited = (await backend.read()).getOf('developer', 'dana@partner.example')!;
+    expect(invited.attrs).toEqual({ email: 'dana@partner.example', full_name: 'Dana Partner', status: 'approved' });
+    expect(invited.live?.id).toBeTruthy();
+    expect(invited.live?.owner).toBeUndefined();
+    await inTx(backend, (tx) => tx.update(dana('revoked'), ns));
+    const revoked = (await backend.read()).getOf('developer', 'dana@partner.example')!;
+    expect(revoked.attrs.status).toBe('revoked');
+    expect(revoked.live?.id).toBe(invited.live?.id);
+    await inTx(backend, (tx) => tx.delete('developer.dana@partner.example'));
+    expect(addresses(await backend.read())).toEqual([]);
+  });
+
+  it('creates a team with members, updates it in place, removes a member, and deletes the team without its developers', async () => {
+    const backend = await openEmpty();
+    if (!peopleHeld.includes('team')) {
+      expect((await refusal(inTx(backend, (tx) => tx.create(desired('team', { name: 'acme' }), ns)))).status).toBe(400);
+      expect((await backend.read()).ofKind('team')).toEqual([]);
+      return;
+    }
+    const dana = desired('developer', { email: 'dana@partner.example', full_name: 'Dana Partner' });
+    const omar = desired('developer', { email: 'omar@reseller.example', full_name: 'Omar Reseller' });
+    const acme = (description: string, canOwn: boolean) => desired('team', { name: 'acme', description, can_own_applications: canOwn });
+    const member = (email: string) => desired('team_member', { team: 'acme', developer: email });
+    await createAll(backend, [dana, omar, acme('Acme', false), member('dana@partner.example'), member('omar@reseller.example')]);
+    let live = await backend.read();
+    expect(live.getOf('team', 'acme')!.attrs).toMatchObject({ name: 'acme', description: 'Acme', can_own_applications: false });
+    expect(live.getOf('team', 'acme')!.live?.owner).toBeUndefined();
+    expect(addresses(live)).toEqual(['developer.dana@partner.example', 'developer.omar@reseller.example', 'team.acme', 'team_member.acme/dana@partner.example', 'team_member.acme/omar@reseller.example']);
+    const id = live.getOf('team', 'acme')!.live!.id;
+
+    await inTx(backend, async (tx) => {
+      await tx.update(acme('Acme and friends', true), ns);
+      await tx.delete('team_member.acme/omar@reseller.example');
+    });
+    live = await backend.read();
+    expect(live.getOf('team', 'acme')!.attrs).toMatchObject({ description: 'Acme and friends', can_own_applications: true });
+    expect(live.getOf('team', 'acme')!.live!.id).toBe(id);
+    expect(addresses(live)).toEqual(['developer.dana@partner.example', 'developer.omar@reseller.example', 'team.acme', 'team_member.acme/dana@partner.example']);
+
+    await inTx(backend, (tx) => tx.delete('team.acme'));
+    expect(addresses(await backend.read())).toEqual(['developer.dana@partner.example', 'developer.omar@reseller.example']);
+  });
+
+  it("assigns a team a role on a product version, reads it back, another role is a new one, and removing it or deleting the version takes it away", async () => {
+    const backend = await openEmpty();
+    const role = (name: AttrsByKind['team_role']['role'], v = 'v1') => desired('team_role', { team: 'acme', product: 'shop', version: v, role: name });
+    if (!peopleHeld.includes('team_role')) return; // a backend without teams has no roles: its team refusal is above
+    await createAll(backend, [strategy(), product(), version('v1', { enabled: false }), version('v2', { enabled: false }), desired('team', { name: 'acme' }), role('API Consumer'), role('API Viewer', 'v2')]);
+    let live = await backend.read();
+    expect(live.getOf('team_role', 'acme/shop/v1')!.attrs).toMatchObject({ team: 'acme', product: 'shop', version: 'v1', role: 'API Consumer' });
+    expect(live.getOf('team_role', 'acme/shop/v2')!.attrs).toMatchObject({ role: 'API Viewer' });
+    await inTx(backend, async (tx) => {
+      await tx.delete('team_role.acme/shop/v1');
+      await tx.create(role('API Viewer'), ns);
+    });
+    live = await backend.read();
+    expect(live.getOf('team_role', 'acme/shop/v1')!.attrs.role).toBe('API Viewer');
+    await inTx(backend, (tx) => tx.delete('product_version.shop/v2'));
+    expect(addresses(await backend.read())).toEqual(['auth_strategy.keys', 'product.shop', 'product_version.shop/v1', 'team.acme', 'team_role.acme/shop/v1']);
   });
 });

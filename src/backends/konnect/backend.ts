@@ -13,7 +13,6 @@ import { connectionFromOptions, type KonnectConnection, type KonnectOptions } fr
 import { openKonnectClients, type KonnectClientHooks, type KonnectClients } from './konnect-clients.js';
 import { checkConfigPortal, resolvePortal, type Portal } from './portal.js';
 import { V3_CAPABILITIES } from './v3/capabilities.js';
-import { peopleProblems } from './people-not-held.js';
 import { REFERENCE_LABEL, V3Context } from './v3/context.js';
 import { v3Adapters } from './v3/index.js';
 
@@ -87,7 +86,7 @@ export class KonnectBackend implements Backend {
    * session developer, who can do so only for applications it owns itself or through a team.
    */
   async checkDesired(desired: DesiredState): Promise<Problem[]> {
-    const problems: Problem[] = [...(await this.#unmanageableCredentials(desired)), ...labelLimits(desired), ...peopleProblems(desired, 'konnect', 'not implemented yet: issue 11')];
+    const problems: Problem[] = [...(await this.#unmanageableCredentials(desired)), ...labelLimits(desired), ...this.#fullNameChanges(desired)];
     const portal = this.#last?.ctx.portal;
     for (const v of desired.state.ofKind('product_version')) {
       const registration = v.attrs.registration;
@@ -99,6 +98,27 @@ export class KonnectBackend implements Backend {
           warning(`product version ${quote(v.key)}: auto_approve is false, but portal ${quote(portal.name)} auto-approves applications, which Konnect applies to this version's registrations too`, v.source),
         );
       }
+    }
+    return problems;
+  }
+
+  /**
+   * A developer whose declared full_name differs from the portal's: Konnect's update-developer takes
+   * only a status, and replacing the developer would delete their applications, so the plan refuses.
+   */
+  #fullNameChanges(desired: DesiredState): Problem[] {
+    const live = this.#last?.state;
+    if (live === undefined) return [];
+    const problems: Problem[] = [];
+    for (const d of desired.state.ofKind('developer')) {
+      const have = live.getOf('developer', d.key);
+      if (have === undefined || have.attrs.full_name === d.attrs.full_name) continue;
+      problems.push(
+        error(
+          `developer ${quote(d.key)}: full_name cannot change on the konnect backend (update-developer takes only a status, and replacing a developer deletes their applications); it is ${quote(have.attrs.full_name)} in the portal`,
+          d.fieldSources?.full_name ?? d.source,
+        ),
+      );
     }
     return problems;
   }

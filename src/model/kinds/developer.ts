@@ -11,5 +11,7 @@ export const developer = {
   keyFields: ['email'],
   // No default status: a new developer gets the portal's, and an admin's later approval is not fought over.
   unmanagedWhenAbsent: ['status'],
+  // A backend that cannot change a full name points at its line (konnect: update-developer takes only a status).
+  locatedFields: ['full_name'],
   definition: 'Developer',
 } satisfies KindDefinition<'developer'>;

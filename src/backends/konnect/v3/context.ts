@@ -3,7 +3,7 @@ import type { SessionOrReason } from '../konnect-clients.js';
 import type { HttpClient } from '../http-client.js';
 import type { Portal } from '../portal.js';
 import type { RequestCounters } from '../request-counters.js';
-import type { ApiItem, AppItem, CredentialItem, DeveloperItem, PublicationItem, RegistrationItem, TeamItem } from './wire.js';
+import type { ApiItem, AppItem, CredentialItem, DeveloperItem, PublicationItem, RegistrationItem, TeamDeveloperItem, TeamItem } from './wire.js';
 
 export { deleted, labelsUpdate, repeatOn500, unknownOn500 } from '../context.js';
 
@@ -44,6 +44,8 @@ export class V3Context extends KonnectContext {
   registrations = () => this.list<RegistrationItem>(`${this.portalPath}/application-registrations`);
   developers = () => this.list<DeveloperItem>(`${this.portalPath}/developers`);
   teams = () => this.list<TeamItem>(`${this.portalPath}/teams`);
+  teamPath = (teamId: string) => `${this.portalPath}/teams/${encodeURIComponent(teamId)}`;
+  teamDevelopers = (teamId: string) => this.list<TeamDeveloperItem>(`${this.teamPath(teamId)}/developers`);
   credentialsOf = (appId: string) => this.list<CredentialItem>(`${this.portalPath}/applications/${encodeURIComponent(appId)}/credentials`);
 }
 

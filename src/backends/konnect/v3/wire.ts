@@ -54,9 +54,28 @@ export interface CredentialItem {
 export interface DeveloperItem {
   id: string;
   email: string;
+  full_name: string;
+  status: 'approved' | 'pending' | 'revoked' | 'rejected';
 }
 
 export interface TeamItem {
   id: string;
   name: string;
+  description?: string | null;
+  can_own_applications?: boolean;
+}
+
+/** A team's member (list-portal-team-developers). */
+export interface TeamDeveloperItem {
+  id: string;
+  email: string;
+}
+
+/** A team's assigned role (list-portal-team-roles). */
+export interface TeamRoleItem {
+  id: string;
+  role_name: string;
+  entity_id: string;
+  entity_type_name?: string;
+  entity_region?: string;
 }
