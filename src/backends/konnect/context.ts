@@ -43,7 +43,7 @@ export class KonnectContext {
     private readonly openSession: () => SessionOrReason,
   ) {}
 
-  /** Every item of a list, read once per context; a 500 on a read is retried (a GET is safe to repeat). */
+  /** Every item of a list, read once per context (the HTTP client retries a 500 to a GET: it is safe to repeat). */
   list<T>(path: string, query: QueryObject = {}, read: () => Promise<T[]> = () => this.listFresh<T>(path, query)): Promise<T[]> {
     const key = `${path}?${JSON.stringify(query)}`;
     let found = this.#lists.get(key);
@@ -57,7 +57,7 @@ export class KonnectContext {
 
   /** Every item of a list, read now. */
   async listFresh<T>(path: string, query: QueryObject = {}): Promise<T[]> {
-    return readAgainOn500(this, () => this.admin.listAll<T>(path, query));
+    return this.admin.listAll<T>(path, query);
   }
 
   forget(path: string): void {
@@ -86,25 +86,21 @@ export class KonnectContext {
   }
 }
 
-/** A read, repeated on a 500 (a GET is safe to repeat). */
-export async function readAgainOn500<T>(ctx: { counters: RequestCounters }, read: () => Promise<T>): Promise<T> {
+/**
+ * A 500 answer to a write says nothing of whether it landed (the emulator, like a real server, may
+ * fail after the work is done). A PATCH, PUT or DELETE is repeated (same result); a POST's 500 is an
+ * unknown outcome, so createIdempotently looks for the object before sending it again. (A 500 to a
+ * read is retried by the HTTP client itself.)
+ */
+export async function repeatOn500<T>(ctx: { counters: RequestCounters }, write: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await read();
+      return await write();
     } catch (error) {
       if (!(error instanceof HttpError && error.status === 500) || attempt >= 3) throw error;
       ctx.counters.retried++;
     }
   }
-}
-
-/**
- * A 500 answer to a write says nothing of whether it landed (the emulator, like a real server, may
- * fail after the work is done). A PATCH, PUT or DELETE is repeated (same result); a POST's 500 is an
- * unknown outcome, so createIdempotently looks for the object before sending it again.
- */
-export async function repeatOn500<T>(ctx: { counters: RequestCounters }, write: () => Promise<T>): Promise<T> {
-  return readAgainOn500(ctx, write);
 }
 
 export async function unknownOn500<T>(post: () => Promise<T>): Promise<T> {

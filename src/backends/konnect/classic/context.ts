@@ -1,4 +1,4 @@
-import { KonnectContext, readAgainOn500 } from '../context.js';
+import { KonnectContext } from '../context.js';
 import type { HttpClient } from '../http-client.js';
 import type { SessionOrReason } from '../konnect-clients.js';
 import type { Portal } from '../portal.js';
@@ -59,10 +59,10 @@ export class ClassicContext extends KonnectContext {
     return this.list<CredentialItem>(path, {}, () => this.sessionList<CredentialItem>(path, 'reading the credentials of an application'));
   };
 
-  /** Every item of a Portal API list, read now through the session; a 500 is retried as on the admin lists. */
+  /** Every item of a Portal API list, read now through the session (a 500 is retried by the HTTP client, as on the admin lists). */
   sessionList<T>(path: string, what: string): Promise<T[]> {
     const session = this.session(what);
-    return readAgainOn500(this, () => session.listAll<T>(path));
+    return session.listAll<T>(path);
   }
 
   /** Whether an application is the session developer's, by its developer's email (M11). */
