@@ -5,10 +5,10 @@ import { quote } from '../../diagnostics/quote.js';
 import { configPortal } from './v3/config-portal.js';
 import type { Plan } from '../../types/plan.js';
 import { AdaptedTransaction } from '../adapted-transaction.js';
-import type { AppliedRecord, Backend, CreateResult, RequestCounts, Transaction, WriteContext } from '../backend.js';
+import type { AppliedRecord, Backend, RequestCounts, Transaction } from '../backend.js';
 import { appliedOn, writeAppliedLabel } from './applied-label.js';
+import { LazyTransaction } from './lazy-transaction.js';
 import { readLive } from '../live.js';
-import type { AnyResource } from '../../model/resource.js';
 import { connectionFromOptions, type KonnectConnection, type KonnectOptions } from './connection.js';
 import { openKonnectClients, type KonnectClientHooks, type KonnectClients } from './konnect-clients.js';
 import { checkConfigPortal, resolvePortal, type Portal } from './portal.js';
@@ -200,7 +200,11 @@ export class KonnectBackend implements Backend {
   async transaction<T>(run: (tx: Transaction) => Promise<T>): Promise<T> {
     this.#last = undefined;
     try {
-      return await run(new KonnectTransaction(this));
+      const open = async () => {
+        const { ctx, state } = await this.opening();
+        return new AdaptedTransaction(v3Adapters(ctx), state, { seal: false });
+      };
+      return await run(new LazyTransaction(open, (namespace, record) => this.writeApplied(namespace, record)));
     } finally {
       this.#last = undefined;
     }
@@ -225,34 +229,6 @@ export class KonnectBackend implements Backend {
     const portal = await this.#resolved();
     let session: ReturnType<KonnectClients['developerSession']> | undefined;
     return new V3Context(this.#clients.admin, portal, this.#clients.counters, () => (session ??= this.#clients.developerSession(portal)));
-  }
-}
-
-/** The writes of one apply: opened on the first write, from the plan's read (or a fresh one). */
-class KonnectTransaction implements Transaction {
-  #opened?: Promise<AdaptedTransaction>;
-
-  constructor(private readonly backend: KonnectBackend) {}
-
-  async create(resource: AnyResource, ctx: WriteContext): Promise<CreateResult> {
-    return (await this.#open()).create(resource, ctx);
-  }
-
-  async update(resource: AnyResource, ctx: WriteContext): Promise<void> {
-    return (await this.#open()).update(resource, ctx);
-  }
-
-  async delete(addr: string): Promise<void> {
-    return (await this.#open()).delete(addr);
-  }
-
-  recordApplied(namespace: string, record: AppliedRecord): Promise<void> {
-    return this.backend.writeApplied(namespace, record);
-  }
-
-  #open(): Promise<AdaptedTransaction> {
-    this.#opened ??= this.backend.opening().then(({ ctx, state }) => new AdaptedTransaction(v3Adapters(ctx), state, { seal: false }));
-    return this.#opened;
   }
 }
 

@@ -3,10 +3,10 @@ import { childListKey, manages, parentOf } from '../../../model/scope.js';
 import type { Problem } from '../../../diagnostics/problems.js';
 import type { Plan } from '../../../types/plan.js';
 import { AdaptedTransaction } from '../../adapted-transaction.js';
-import type { AppliedRecord, Backend, CreateResult, RequestCounts, Transaction, WriteContext } from '../../backend.js';
+import type { AppliedRecord, Backend, RequestCounts, Transaction } from '../../backend.js';
 import { appliedOn, writeAppliedLabel } from '../applied-label.js';
+import { LazyTransaction } from '../lazy-transaction.js';
 import { readLive } from '../../live.js';
-import type { AnyResource } from '../../../model/resource.js';
 import { connectionFromOptions, type KonnectConnection, type KonnectOptions } from '../connection.js';
 import { openKonnectClients, type KonnectClientHooks, type KonnectClients } from '../konnect-clients.js';
 import { checkConfigPortal, resolvePortal, type Portal } from '../portal.js';
@@ -144,7 +144,7 @@ export class KonnectClassicBackend implements Backend {
   async transaction<T>(run: (tx: Transaction) => Promise<T>): Promise<T> {
     this.#last = undefined;
     try {
-      return await run(new ClassicTransaction(() => this.#opening(), (namespace, record) => this.writeApplied(namespace, record)));
+      return await run(new LazyTransaction(() => this.#opening(), (namespace, record) => this.writeApplied(namespace, record)));
     } finally {
       this.#last = undefined;
     }
@@ -195,31 +195,4 @@ function classicPortal(p: Portal): Portal {
   const classic = p as Portal & ClassicPortalItem;
   const domain = classic.custom_domain ?? classic.default_domain;
   return { ...p, ...(domain && { canonical_domain: domain }) };
-}
-
-/** The writes of one apply: opened on the first write, from the plan's read (or a fresh one). */
-class ClassicTransaction implements Transaction {
-  #opened?: Promise<AdaptedTransaction>;
-
-  constructor(
-    private readonly open: () => Promise<AdaptedTransaction>,
-    readonly recordApplied: (namespace: string, record: AppliedRecord) => Promise<void>,
-  ) {}
-
-  async create(resource: AnyResource, ctx: WriteContext): Promise<CreateResult> {
-    return (await this.#tx()).create(resource, ctx);
-  }
-
-  async update(resource: AnyResource, ctx: WriteContext): Promise<void> {
-    return (await this.#tx()).update(resource, ctx);
-  }
-
-  async delete(address: string): Promise<void> {
-    return (await this.#tx()).delete(address);
-  }
-
-  #tx(): Promise<AdaptedTransaction> {
-    this.#opened ??= this.open();
-    return this.#opened;
-  }
 }
