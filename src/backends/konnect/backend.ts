@@ -7,6 +7,7 @@ import type { Plan } from '../../types/plan.js';
 import { AdaptedTransaction } from '../adapted-transaction.js';
 import type { AppliedRecord, Backend, RequestCounts, Transaction } from '../backend.js';
 import { appliedOn, writeAppliedLabel } from './applied-label.js';
+import { LABEL_VALUE, MAX_USER_LABELS, overLabelLimit } from './label-rules.js';
 import { LazyTransaction } from './lazy-transaction.js';
 import { readLive } from '../live.js';
 import { connectionFromOptions, type KonnectConnection, type KonnectOptions } from './connection.js';
@@ -232,11 +233,6 @@ export class KonnectBackend implements Backend {
   }
 }
 
-/** A Konnect label value (MAPPING 1.4): what a reference ID kept in a label must be. */
-const LABEL_VALUE = /^[a-z0-9A-Z]([a-z0-9A-Z._-]*[a-z0-9A-Z])?$/;
-/** Konnect's 50 labels per object, less the ones portalctl may add (namespace, protection, reference ID). */
-const MAX_USER_LABELS = 50 - 3;
-
 /**
  * MAPPING M8 and M15: an application's reference ID lives in a label, so it must be a label value;
  * and portalctl's own labels count towards Konnect's 50 per object.
@@ -253,12 +249,8 @@ function labelLimits(desired: DesiredState): Problem[] {
       );
     }
   }
-  for (const r of desired.state.all()) {
-    const labels = (r.attrs as { labels?: Record<string, string> }).labels;
-    const count = labels === undefined ? 0 : Object.keys(labels).length;
-    if (count > MAX_USER_LABELS) {
-      problems.push(error(`${r.address}: ${count} labels, but the konnect backend allows at most ${MAX_USER_LABELS} (Konnect keeps 50 per object, and portalctl's own labels count too)`, r.source));
-    }
+  for (const { resource: r, count } of overLabelLimit(desired)) {
+    problems.push(error(`${r.address}: ${count} labels, but the konnect backend allows at most ${MAX_USER_LABELS} (Konnect keeps 50 per object, and portalctl's own labels count too)`, r.source));
   }
   return problems;
 }

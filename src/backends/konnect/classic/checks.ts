@@ -1,9 +1,8 @@
 import type { DesiredState } from '../../../model/state.js';
 import { error, type Problem } from '../../../diagnostics/problems.js';
 import { quote } from '../../../diagnostics/quote.js';
+import { MAX_USER_LABELS, overLabelLimit } from '../label-rules.js';
 
-/** Konnect's 50 labels per object, less the ones portalctl may add (namespace, protection, and on v3 the reference ID). */
-const MAX_USER_LABELS = 50 - 3;
 
 /**
  * What the classic portal cannot hold of a config beyond single fields (MAPPING 5): an application
@@ -34,12 +33,8 @@ export function classicConfigProblems(desired: DesiredState, sessionEmail: strin
       );
     } else byName.set(app.attrs.name, app.key);
   }
-  for (const r of desired.state.all()) {
-    const labels = (r.attrs as { labels?: Record<string, string> }).labels;
-    const count = labels === undefined ? 0 : Object.keys(labels).length;
-    if (count > MAX_USER_LABELS) {
-      problems.push(error(`${r.address}: labels: ${count} labels, but the konnect-classic backend allows at most ${MAX_USER_LABELS} (Konnect keeps 50 per object, and portalctl's own labels count too)`, r.source));
-    }
+  for (const { resource: r, count } of overLabelLimit(desired)) {
+    problems.push(error(`${r.address}: labels: ${count} labels, but the konnect-classic backend allows at most ${MAX_USER_LABELS} (Konnect keeps 50 per object, and portalctl's own labels count too)`, r.source));
   }
   return problems;
 }
