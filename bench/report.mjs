@@ -30,13 +30,15 @@ export function evaluateTargets(results) {
   for (const [command, limit] of Object.entries(FLOOR_LIMITS)) {
     const run = find(results, command, 'default');
     const ratio = run && ratioToFloor(results, run);
-    add(`${command} at the default size, to the floor`, `<= ${limit}x`, ratio === undefined ? undefined : `${fixed(ratio)}x`, ratio <= limit);
+    // A command that failed (a timeout above all) missed its target; one that was not run is not measured.
+    const measured = run?.error ? `failed: ${run.error}` : ratio === undefined ? undefined : `${fixed(ratio)}x`;
+    add(`${command} at the default size, to the floor`, `<= ${limit}x`, measured, ratio !== undefined && ratio <= limit);
   }
   for (const command of LOCAL_COMMANDS) {
     const steps = [['half', 'default'], ['default', 'double']]
       .map(([from, to]) => [find(results, command, from), find(results, command, to)])
-      .filter(([a, b]) => ok(a) && ok(b))
-      .map(([a, b]) => ({ text: `${a.size}->${b.size} ${fixed(b.wall_ms / a.wall_ms)}x`, ratio: b.wall_ms / a.wall_ms }));
+      .filter(([a, b]) => ok(a) && b !== undefined && (ok(b) || b.wall_ms !== null))
+      .map(([a, b]) => (ok(b) ? { text: `${a.size}->${b.size} ${fixed(b.wall_ms / a.wall_ms)}x`, ratio: b.wall_ms / a.wall_ms } : { text: `${a.size}->${b.size} failed (${b.error})`, ratio: Infinity }));
     add(`${command}: time when the size doubles`, `<= ${GROWTH_LIMIT}x`, steps.length ? steps.map((s) => s.text).join(', ') : undefined, steps.every((s) => s.ratio <= GROWTH_LIMIT));
   }
   for (const [size, limit] of Object.entries(RSS_LIMITS)) {
@@ -80,10 +82,10 @@ function runRows(results) {
     return [
       run.command,
       run.size,
-      run.error ? 'failed' : `${fixed(run.wall_ms / 1000)} s`,
+      run.wall_ms === null ? 'not run' : run.error ? `failed at ${fixed(run.wall_ms / 1000)} s` : `${fixed(run.wall_ms / 1000)} s`,
       ratio === undefined ? '' : `${fixed(ratio)}x`,
-      run.cpu_ms === null ? '?' : `${fixed(run.cpu_ms / 1000)} s`,
-      run.peak_rss_mb === null ? '?' : `${run.peak_rss_mb} MB`,
+      run.cpu_ms === null ? '' : `${fixed(run.cpu_ms / 1000)} s`,
+      run.peak_rss_mb === null ? '' : `${run.peak_rss_mb} MB`,
       run.requests === undefined || run.requests === null ? '' : String(run.requests),
     ];
   });

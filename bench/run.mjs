@@ -117,8 +117,10 @@ try {
     await run('floor', label, { script: join(ROOT, 'bench', 'floor.mjs'), args: [dir] });
     await run('validate', label, { args: ['validate', dir] });
     await run('plan', label, { args: ['plan', dir, ...local, '--format', 'json'] });
-    await run('apply', label, { args: ['apply', dir, ...local, '--yes', '--credentials-out', join(work, `credentials-${label}.json`)] });
-    await run('no-change plan', label, { args: ['plan', dir, ...local, '--format', 'json'] });
+    const applied = await run('apply', label, { args: ['apply', dir, ...local, '--yes', '--credentials-out', join(work, `credentials-${label}.json`)] });
+    // Without a finished apply there is no unchanged organisation to plan.
+    if (applied.error) results.runs.push({ command: 'no-change plan', size: label, wall_ms: null, cpu_ms: null, peak_rss_mb: null, error: 'not run: the apply failed' });
+    else await run('no-change plan', label, { args: ['plan', dir, ...local, '--format', 'json'] });
     if (!options.keep) rmSync(dirname(state), { recursive: true, force: true });
   }
 
