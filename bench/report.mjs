@@ -20,6 +20,8 @@ export const ratioToFloor = (results, run) => {
   const floor = find(results, 'floor', run.size);
   return ok(floor) && ok(run) && floor.command !== run.command ? run.wall_ms / floor.wall_ms : undefined;
 };
+/** The same ratio in CPU time: steadier than wall time when other work shares the machine. */
+const cpuRatio = (a, b) => (a?.cpu_ms && b?.cpu_ms ? b.cpu_ms / a.cpu_ms : undefined);
 const fixed = (n, digits = 2) => (n === undefined || n === null ? '–' : n.toFixed(digits));
 
 /** Every target: {target, limit, measured, met (true|false|null when not measured)}. */
@@ -31,14 +33,15 @@ export function evaluateTargets(results) {
     const run = find(results, command, 'default');
     const ratio = run && ratioToFloor(results, run);
     // A command that failed (a timeout above all) missed its target; one that was not run is not measured.
-    const measured = run?.error ? `failed: ${run.error}` : ratio === undefined ? undefined : `${fixed(ratio)}x`;
+    const cpu = cpuRatio(find(results, 'floor', 'default'), run);
+    const measured = run?.error ? `failed: ${run.error}` : ratio === undefined ? undefined : `${fixed(ratio)}x${cpu === undefined ? '' : ` (CPU ${fixed(cpu)}x)`}`;
     add(`${command} at the default size, to the floor`, `<= ${limit}x`, measured, ratio !== undefined && ratio <= limit);
   }
   for (const command of LOCAL_COMMANDS) {
     const steps = [['half', 'default'], ['default', 'double']]
       .map(([from, to]) => [find(results, command, from), find(results, command, to)])
       .filter(([a, b]) => ok(a) && b !== undefined && (ok(b) || b.wall_ms !== null))
-      .map(([a, b]) => (ok(b) ? { text: `${a.size}->${b.size} ${fixed(b.wall_ms / a.wall_ms)}x`, ratio: b.wall_ms / a.wall_ms } : { text: `${a.size}->${b.size} failed (${b.error})`, ratio: Infinity }));
+      .map(([a, b]) => (ok(b) ? { text: `${a.size}->${b.size} ${fixed(b.wall_ms / a.wall_ms)}x (CPU ${fixed(cpuRatio(a, b))}x)`, ratio: b.wall_ms / a.wall_ms } : { text: `${a.size}->${b.size} failed (${b.error})`, ratio: Infinity }));
     add(`${command}: time when the size doubles`, `<= ${GROWTH_LIMIT}x`, steps.length ? steps.map((s) => s.text).join(', ') : undefined, steps.every((s) => s.ratio <= GROWTH_LIMIT));
   }
   for (const [size, limit] of Object.entries(RSS_LIMITS)) {
@@ -124,6 +127,12 @@ function errorsOf(results) {
   return results.runs.filter((r) => r.error).map((r) => `${r.command} (${r.size}): ${r.error}`);
 }
 
+/** The machine's load during the run (other work on the same cores stretches wall times). */
+function loadLine(results) {
+  const load = results.machine.load_average;
+  return load ? `1-minute load average ${fixed(load.start, 1)} at the start, ${fixed(load.end, 1)} at the end, on ${results.machine.cpus} cores` : 'load not recorded';
+}
+
 export function renderText(results) {
   const errors = errorsOf(results);
   return [
@@ -136,7 +145,7 @@ export function renderText(results) {
     table(TARGET_HEADER, targetRows(results)),
     '',
     ...(errors.length ? ['failed:', ...errors.map((e) => `  ${e}`), ''] : []),
-    `total: ${fixed(results.total_ms / 1000, 0)} s on ${results.machine.cpus} x ${results.machine.cpu}, node ${results.machine.node}`,
+    `total: ${fixed(results.total_ms / 1000, 0)} s on ${results.machine.cpus} x ${results.machine.cpu}, node ${results.machine.node}; ${loadLine(results)}`,
     '',
   ].join('\n');
 }
@@ -145,7 +154,7 @@ export function renderMarkdown(results) {
   const m = results.machine;
   const errors = errorsOf(results);
   return [
-    `Run of ${results.date.slice(0, 10)} (seed ${results.options.seed}, scale ${results.options.scale}): ${m.cpus} x ${m.cpu}, ${m.memory_gb} GB, node ${m.node}, ${m.platform}; the whole bench took ${fixed(results.total_ms / 1000, 0)} s.`,
+    `Run of ${results.date.slice(0, 10)} (seed ${results.options.seed}, scale ${results.options.scale}): ${m.cpus} x ${m.cpu}, ${m.memory_gb} GB, node ${m.node}, ${m.platform}; the whole bench took ${fixed(results.total_ms / 1000, 0)} s (without the build); ${loadLine(results)}.`,
     '',
     ...sizesLine(results).split('\n').map((l) => `- ${l}`),
     `- ${emulatorLine(results)}`,
