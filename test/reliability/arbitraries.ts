@@ -94,7 +94,10 @@ function enabledVersions(products: readonly Product[]): { product: string; versi
 
 function applicationArb(target: Target, id: string, strategies: readonly Strategy[], products: readonly Product[]): fc.Arbitrary<Application> {
   const open = enabledVersions(products);
-  return fc.constantFrom(...strategies).chain((strategy) => {
+  // Konnect cannot change an application's strategy in place and refuses to replace one that has
+  // registrations (by design): there an application keeps one strategy, `keys`, across a sequence.
+  const candidates = target === 'local' ? strategies : strategies.filter((s) => s.name === 'keys');
+  return fc.constantFrom(...candidates).chain((strategy) => {
     const reachable = open.filter((v) => v.strategy === strategy.name);
     const registrations = fc.subarray(reachable).chain((chosen) =>
       fc.tuple(
@@ -134,7 +137,7 @@ function applicationArb(target: Target, id: string, strategies: readonly Strateg
 export function configArb(target: Target, namespace: string, { maxApplications = APPLICATIONS.length } = {}): fc.Arbitrary<Config> {
   return fc
     .subarray([...KEY_AUTH, ...OIDC], { minLength: 1 })
-    .filter((names) => names.some((n) => KEY_AUTH.includes(n)))
+    .filter((names) => (target === 'local' ? names.some((n) => KEY_AUTH.includes(n)) : names.includes('keys')))
     .chain((names) => fc.tuple(...names.map(strategyArb)))
     .chain((strategies) =>
       fc
