@@ -40,6 +40,8 @@ export interface EmulatorOptions {
   /** The share of requests that fail (0..1). */
   failRate?: number;
   seed?: number;
+  /** The POSTs (counted from 1) whose answer is lost after they were handled: the connection is reset. */
+  losePostAnswers?: readonly number[];
   /** Seconds in the Retry-After of an injected 429 (default 1). */
   retryAfterSeconds?: number;
   /** Told every exchange of the admin and portal API (the contract test's recorder); see also observeExchanges. */
@@ -56,6 +58,8 @@ export interface RunningEmulator {
   flavour: Flavour;
   portalId: string;
   state: EmulatorState;
+  /** The injected faults, with their counts. */
+  faults: Faults;
   stop(): Promise<void>;
 }
 
@@ -82,7 +86,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (!(failRate >= 0 && failRate <= 1)) throw new UserError(`--fail-rate must be between 0 and 1, not ${failRate}`);
   const state = await EmulatorState.open(options.state, options.developers ?? []);
   const token = options.token ?? `kpat_${randomBytes(24).toString('base64url')}`;
-  const faults = new Faults(failRate, options.seed ?? 1);
+  const faults = new Faults(failRate, options.seed ?? 1, new Set(options.losePostAnswers ?? []));
   const servers: Server[] = [];
   try {
     const api = createApiServer(state, flavour === 'classic' ? CLASSIC_ROUTES : V3_ROUTES, { token, latencyMs: options.latencyMs ?? 0, faults, retryAfterSeconds: options.retryAfterSeconds ?? 1, ...(options.onExchange && { onExchange: options.onExchange }) });
@@ -103,6 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       flavour,
       portalId: state.portalId,
       state,
+      faults,
       stop: () => (stopping ??= (async () => {
         await Promise.all(servers.map(close));
         await state.close();

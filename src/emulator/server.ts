@@ -35,6 +35,8 @@ export function createApiServer(state: EmulatorState, routes: readonly Route[], 
     // The request's body, once read: kept for the exchange record.
     const read: { body?: unknown } = {};
     const answer = (reply: Reply, injected = false) => {
+      // The emulator was stopped under this request (its connection closed): nothing is answered.
+      if (res.destroyed) return;
       sendReply(res, reply);
       emitExchange(exchangeOf(req, read, reply, injected), options.onExchange);
     };
@@ -47,7 +49,7 @@ export function createApiServer(state: EmulatorState, routes: readonly Route[], 
 
   async function handle(req: IncomingMessage, read: { body?: unknown }, answer: (reply: Reply, injected?: boolean) => void): Promise<void> {
     if (options.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
-    const fault = options.faults.draw();
+    const fault = options.faults.draw(req.method);
     if (fault && !fault.after) return inject(fault.kind, req, answer);
     const reply = await route(req, read);
     if (reply.status < 300 && req.method !== 'GET') state.changed();

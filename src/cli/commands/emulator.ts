@@ -12,6 +12,7 @@ interface EmulatorOptions {
   latencyMs: number;
   failRate: number;
   seed: number;
+  losePostAnswer: number[];
   flavour: string;
 }
 
@@ -43,6 +44,7 @@ export function registerEmulator(program: Command, ctx: Context): void {
     .option('--latency-ms <n>', 'delay every API answer', integer('--latency-ms'), 0)
     .option('--fail-rate <r>', 'share of API requests that fail (429, 500, 503, reset connection)', parseFloat, 0)
     .option('--seed <n>', 'seed of the injected faults', integer('--seed'), 1)
+    .option('--lose-post-answer <n>', 'handle the n-th POST (from 1), then reset the connection: its write lands, its answer is lost (repeatable)', (text: string, previous: number[]) => [...previous, integer('--lose-post-answer')(text)], [])
     .option('--flavour <flavour>', 'API flavour: v3 (Dev Portal v3) or classic (Dev Portal v2)', 'v3')
     .action(async (options: EmulatorOptions) => {
       if (!(FLAVOURS as readonly string[]).includes(options.flavour)) throw new UserError(`--flavour ${options.flavour}: expected ${FLAVOURS.join(' or ')}`);
@@ -63,6 +65,7 @@ export function registerEmulator(program: Command, ctx: Context): void {
           latencyMs: options.latencyMs,
           failRate: options.failRate,
           seed: options.seed,
+          losePostAnswers: options.losePostAnswer,
         });
         ctx.io.stdout(
           `admin API:  ${emu.adminUrl}   (--konnect-url)\n` +
