@@ -4,14 +4,20 @@ import { splitAddress } from '../model/kind.js';
 import { SPECS } from '../model/kinds/index.js';
 import { checkDeleteLimit, checkSecretsHaveAHome } from '../plan/policy.js';
 import type { Change, Plan } from '../types/plan.js';
-import { checkCredentialsOut, CredentialsSink, removeCredentials } from './credentials-file.js';
+import { checkCredentialsOut, CredentialsSink, readCredentials, removeCredentials } from './credentials-file.js';
+import { lostKeys, readJournal, writeJournal } from './key-journal.js';
 import { execute, type Outcome } from './executor.js';
 import { recordAppliedCommit, type CommitRecord } from './record-commit.js';
 import { changedValues, unresolvedVariables } from './planned-resource.js';
 
 export interface ApplyRunOptions {
-  /** Makes the plan to apply. It runs inside the backend's transaction: the lock is held from reading the live state to the last write. */
-  plan: () => Promise<Plan>;
+  /**
+   * Makes the plan to apply. It runs inside the backend's transaction: the lock is held from reading the live state to the last write.
+   * `lostKeys`: credentials whose keys an interrupted apply never saved to the credentials file; a plan made here makes the live ones again (PlanInputs.lostKeys).
+   */
+  plan: (lostKeys: ReadonlySet<string>) => Promise<Plan>;
+  /** The plan was made earlier (apply PLAN.json): it may not have looked at the credentials file's journal of keys being made. */
+  savedPlan?: boolean;
   /** Sees the plan as soon as it is made, before any check (apply prints it). */
   onPlan?: (plan: Plan) => void;
   /** The deletion guard: a plan that deletes more objects is refused (exit 3). */
@@ -55,7 +61,8 @@ export async function applyRun(backend: Backend, options: ApplyRunOptions): Prom
   const sink = keyFile === undefined ? undefined : new CredentialsSink(keyFile);
 
   const run = await backend.transaction(async (tx) => {
-    const plan = await options.plan();
+    const lost = keyFile === undefined ? new Set<string>() : await lostKeys(keyFile);
+    const plan = await options.plan(lost);
     options.onPlan?.(plan);
     // Nothing to change: the portal already matches the plan's commit.
     if (plan.changes.length === 0) return withCommit({ plan, outcomes: [] as Outcome[] }, await recordAppliedCommit(tx, plan, []));
@@ -72,6 +79,9 @@ export async function applyRun(backend: Backend, options: ApplyRunOptions): Prom
     }
     await options.beforeWrites?.(plan);
 
+    // Before the portal makes a key, the journal says it is on its way: a process killed before the
+    // key reaches the file leaves a live credential the next run knows to make again.
+    if (keyFile !== undefined) await writeJournal(keyFile, new Set([...(await readJournal(keyFile)), ...keysMade(plan)]));
     const outcomes = await execute(plan, tx, {
       concurrency: options.concurrency,
       env: options.env,
@@ -84,7 +94,31 @@ export async function applyRun(backend: Backend, options: ApplyRunOptions): Prom
     return withCommit({ plan, outcomes }, await recordAppliedCommit(tx, plan, outcomes, { stopped: options.signal?.aborted === true }));
   });
   if (keyFile === undefined) return run;
-  return { ...run, ...(await forgetDeletedKeys(keyFile, run.outcomes)) };
+  const forgotten = await forgetDeletedKeys(keyFile, run.outcomes);
+  await settleJournal(keyFile, run, options.savedPlan === true);
+  return { ...run, ...forgotten };
+}
+
+/** The credentials a plan has the portal make (each comes with a new key). */
+function keysMade(plan: Plan): string[] {
+  return plan.changes.filter((c) => SPECS[c.kind].issuesSecret === true && (c.action === 'create' || c.action === 'replace')).map((c) => c.address);
+}
+
+/**
+ * What the journal keeps after a run that ended: a credential whose key is now in the file is
+ * settled, and so is one this run deleted; one a fresh plan neither made nor deleted was not live
+ * (the plan would have made it again). A saved plan may not have looked at the journal: it settles
+ * only what it made or deleted.
+ */
+async function settleJournal(keyFile: string, run: AppliedRun, savedPlan: boolean): Promise<void> {
+  const journal = await readJournal(keyFile);
+  if (journal.size === 0) return;
+  const keys = await readCredentials(keyFile);
+  const planned = new Set(run.plan.changes.map((c) => c.address));
+  const deleted = new Set(deletedCredentials(run.outcomes));
+  const made = new Set(run.outcomes.flatMap((o) => (o.status === 'applied' && o.secret !== undefined ? [o.change.address] : [])));
+  const keep = [...journal].filter((a) => !Object.hasOwn(keys, a) && !(deleted.has(a) && !made.has(a)) && (savedPlan || planned.has(a)));
+  await writeJournal(keyFile, new Set(keep));
 }
 
 function withCommit(run: AppliedRun, commit: CommitRecord | undefined): AppliedRun {

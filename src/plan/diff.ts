@@ -21,6 +21,8 @@ export interface DiffOptions {
   adopt?: boolean;
   /** What the backend cannot do: its immutable fields plan a replace too. */
   capabilities?: Capabilities;
+  /** Credentials whose keys an interrupted apply never saved (apply/key-journal.ts): live ones are made again. */
+  reissue?: ReadonlySet<string>;
 }
 
 /** A declared object whose live twin this namespace may not touch, and the declared objects under it. */
@@ -100,8 +102,13 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
         }
       }
       const diff = fieldDiff(want, have, options.capabilities);
-      if (diff.length === 0 && !adopt) {
+      const reissue = SPECS[kind].issuesSecret === true && options.reissue?.has(want.address) === true;
+      if (diff.length === 0 && !adopt && !reissue) {
         unchanged++;
+        continue;
+      }
+      if (reissue) {
+        upserts.push({ ...change('replace', want, have), diff, reissue: true });
         continue;
       }
       const fixed = fixedFields(kind, diff, options.capabilities);

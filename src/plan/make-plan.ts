@@ -17,6 +17,8 @@ export interface PlanInputs {
   adopt?: boolean;
   /** --base: the config the plan is compared with, to tell this change from drift (git's objects at a commit). */
   base?: { ref: string; commit: string; source: ConfigSource };
+  /** Credentials whose keys an interrupted apply never saved (apply/key-journal.ts lostKeys): live ones are made again. */
+  lostKeys?: ReadonlySet<string>;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function makePlan(paths: readonly string[], backend: Backend, input
   const scoped = backend.readFor ? await backend.readFor(live, desired) : live;
   const at = now(inputs.env);
   const rotations = planRotations(desired, scoped, at);
-  const plan = diffStates(rotations.desired, scoped, { backend: { type: backend.type, target: backend.target }, adopt: inputs.adopt === true, capabilities: backend.capabilities });
+  const plan = diffStates(rotations.desired, scoped, { backend: { type: backend.type, target: backend.target }, adopt: inputs.adopt === true, capabilities: backend.capabilities, ...(inputs.lostKeys && { reissue: inputs.lostKeys }) });
   for (const change of plan.changes) {
     const note = rotations.notes.get(change.address);
     if (note !== undefined) change.rotation = note;

@@ -47,8 +47,8 @@ export async function runCycle(settings: CycleSettings, lastApplied: string | un
     const at = { commit };
     const configDir = join(settings.workDir, settings.path);
     const backend = settings.openBackend([configDir]);
-    const plan = async (onWarning?: (message: string) => void) => {
-      const made = await makePlan([configDir], backend, settings.plan);
+    const plan = async (onWarning?: (message: string) => void, lostKeys?: ReadonlySet<string>) => {
+      const made = await makePlan([configDir], backend, { ...settings.plan, ...(lostKeys && { lostKeys }) });
       if (onWarning) for (const w of made.warnings) onWarning(formatProblem(w));
       // The commit applied is recorded with the apply's writes, and read back by the next process.
       await addProvenance(made.plan, [configDir], backend);
@@ -58,14 +58,14 @@ export async function runCycle(settings: CycleSettings, lastApplied: string | un
     // A new process (a cron running --once) learns from the portal's record what it last applied.
     const known = lastApplied ?? appliedCommit(await plan());
     if (commit !== known) {
-      const run = await apply(backend, () => plan((message) => log({ event: 'warning', ...at, message: inRepo(message, settings) })));
+      const run = await apply(backend, (lost) => plan((message) => log({ event: 'warning', ...at, message: inRepo(message, settings) }), lost));
       return ended(run, 'applied', commit);
     }
     if (!settings.selfHeal) {
       for (const change of (await plan()).changes) log({ event: 'drift', ...at, address: change.address, action: change.action });
       return { result: 'ok', applied: commit };
     }
-    const run = await apply(backend, plan, (found) => {
+    const run = await apply(backend, (lost) => plan(undefined, lost), (found) => {
       for (const change of found.changes) log({ event: 'drift', ...at, address: change.address, action: change.action });
     });
     return run.plan.changes.length === 0 ? { result: 'ok', applied: commit } : ended(run, 'healed', commit);
@@ -75,7 +75,7 @@ export async function runCycle(settings: CycleSettings, lastApplied: string | un
     return { result: refused ? 'refused' : 'failed' };
   }
 
-  function apply(backend: Backend, plan: () => Promise<Plan>, onPlan?: (plan: Plan) => void): Promise<AppliedRun> {
+  function apply(backend: Backend, plan: (lostKeys: ReadonlySet<string>) => Promise<Plan>, onPlan?: (plan: Plan) => void): Promise<AppliedRun> {
     return applyRun(backend, {
       plan,
       ...(onPlan && { onPlan }),

@@ -1,6 +1,6 @@
 import { describeApplied } from './applied.js';
 import type { Change, Plan } from '../types/plan.js';
-import { countByKind, formatValue } from './text.js';
+import { countByKind, formatValue, REISSUE } from './text.js';
 import { countsPhrase, declaredAt, originGroups } from './attribution.js';
 
 /** GitHub's limit for one issue or pull-request comment, in characters. */
@@ -96,6 +96,7 @@ function warningLine(change: Change, style: WarningStyle): string {
     status === 'revoked' ? 'access **revoked**:' : status === 'rejected' ? 'access **rejected**:' : change.action === 'replace' ? '**replaced**' : '**deleted**';
   let tail = '';
   if (change.action === 'replace' && change.replaced_by?.length) tail = ` (${change.replaced_by.map(inline).join(', ')} cannot change)`;
+  if (change.reissue) tail = ` (${REISSUE})`;
   if (change.cascade?.length) tail += `, and with it ${change.cascade.map(spoken).join(', ')}`;
   return `> - ${what} ${change.kind} ${inline(key(change))}${tail}${change.origin === 'drift' ? ' *(drift)*' : ''}`;
 }
@@ -166,6 +167,7 @@ function actionText(change: Change): string {
 function fieldsCell(change: Change): string {
   if (change.action === 'update' || change.action === 'replace') {
     const fields = change.diff.map((d) => cell(d.path)).join(', ') + (change.access === undefined ? '' : ` (access: ${cell(change.access)})`);
+    if (change.reissue) return `${fields}${fields === '' ? '' : ' '}(${REISSUE})`;
     return change.replaced_by?.length ? `${fields} (${change.replaced_by.map(cell).join(', ')} cannot change)` : fields;
   }
   if (change.action === 'delete' && change.cascade?.length) return `and ${countByKind(change.cascade)} with it`;

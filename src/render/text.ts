@@ -12,9 +12,13 @@ export function changeLine(change: Change, colors: Palette, verbs: Record<Change
   return color(`${verbs[change.action]} ${change.kind} ${key}`) + qualifier(change);
 }
 
+/** Why a credential whose fields did not change is replaced. */
+export const REISSUE = 'its key was lost by an interrupted apply: made again with a new key';
+
 function qualifier(change: Change): string {
   if (change.adopt) return ' (adopting an unlabelled object)';
   if (change.replaced_by?.length) return ` (${change.replaced_by.join(', ')} cannot change)`;
+  if (change.reissue) return ` (${REISSUE})`;
   if (change.cascade?.length) return ` (and ${countByKind(change.cascade)} with it)`;
   return '';
 }

@@ -195,6 +195,10 @@ export interface Change {
    */
   replaced_by?: string[];
   /**
+   * replace only: the credential's key was lost (an apply stopped after the portal made the credential and before its key reached the credentials file, as that file's journal of keys being made shows), so it is deleted and made again with a new key.
+   */
+  reissue?: boolean;
+  /**
    * delete only: addresses of the objects the delete takes with it (the backend deletes them along with it), not planned as changes of their own.
    */
   cascade?: string[];

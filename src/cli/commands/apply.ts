@@ -65,13 +65,13 @@ export function registerApply(program: Command, ctx: Context): void {
         let total = 0;
         const progress = () => (io.stdoutIsTTY ? colors.dim(`[${++done}/${total}] `) : '');
         const run = await applyRun(backend, {
-          plan: async () => {
+          plan: async (lostKeys) => {
             if (saved) {
               // A saved plan runs as it was reviewed, or not at all.
               checkNotStale(saved, await backend.read());
               return saved;
             }
-            const made = await makePlan(paths, backend, { env: io.env, ...(options.namespace !== undefined && { namespace: options.namespace }), adopt: options.adopt === true });
+            const made = await makePlan(paths, backend, { env: io.env, ...(options.namespace !== undefined && { namespace: options.namespace }), adopt: options.adopt === true, lostKeys });
             reportProblems(io, made.warnings);
             await addProvenance(made.plan, paths, backend);
             return made.plan;
@@ -82,6 +82,7 @@ export function registerApply(program: Command, ctx: Context): void {
           },
           ...(maxDeletes !== undefined && { maxDeletes }),
           ...(keyFile !== undefined && { credentialsFile: keyFile }),
+          savedPlan: saved !== undefined,
           showsKeys: io.stdoutIsTTY,
           beforeWrites: async () => {
             await stopIfAsked(io.stop);

@@ -110,8 +110,8 @@ export function registerMigrate(program: Command, ctx: Context): void {
         ...(source.portal !== undefined && portal !== source.portal && { droppedPortal: source.portal }),
         notes: [...(headerNote === undefined ? [] : [headerNote]), ...loaded.problems.map(formatProblem)],
       };
-      const planOut = async (): Promise<Plan> => {
-        const made = await makePlan([options.out], backend, { env: io.env, ...(options.namespace !== undefined && { namespace: options.namespace }) });
+      const planOut = async (lostKeys?: ReadonlySet<string>): Promise<Plan> => {
+        const made = await makePlan([options.out], backend, { env: io.env, ...(options.namespace !== undefined && { namespace: options.namespace }), ...(lostKeys && { lostKeys }) });
         facts.notes = [...facts.notes, ...made.warnings.map(formatProblem), ...made.plan.warnings];
         facts.plan = made.plan;
         return made.plan;

@@ -8,6 +8,7 @@ import { renderPlanText } from '../../render/text.js';
 import { addBackendOptions, openBackend, type BackendOptions } from '../backend-options.js';
 import type { Context } from '../context.js';
 import { makePlan, type PlanInputs } from '../../plan/make-plan.js';
+import { lostKeys } from '../../apply/key-journal.js';
 import { addProvenance } from '../../git/provenance.js';
 import { checkNamespaceFlag } from '../../config/namespace-flag.js';
 import { reportProblems } from '../report-problems.js';
@@ -22,6 +23,7 @@ interface PlanOptions extends BackendOptions {
   adopt?: boolean;
   base?: string;
   blame?: boolean;
+  credentialsOut?: string;
 }
 
 export function registerPlan(program: Command, ctx: Context): void {
@@ -37,6 +39,7 @@ export function registerPlan(program: Command, ctx: Context): void {
     .option('--adopt', 'take over live objects with a matching key that carry no owner label')
     .option('--base <ref>', 'tell this change from drift: compare with the config at this git ref too (e.g. origin/main, HEAD~1)')
     .option('--blame', 'name the commit, author and date that last touched the line declaring each change')
+    .option('--credentials-out <file>', "the credentials file apply will write to (only read): credentials an interrupted apply made without saving their keys there plan to be made again")
     .addHelpText(
       'after',
       '\nEvery change names the file and line that declare it. With --base REF, the config as it stands at\n' +
@@ -58,6 +61,7 @@ export function registerPlan(program: Command, ctx: Context): void {
         ...(options.namespace !== undefined && { namespace: options.namespace }),
         adopt: options.adopt === true,
         ...(base !== undefined && { base }),
+        ...(options.credentialsOut !== undefined && { lostKeys: await lostKeys(options.credentialsOut) }),
       });
       if (options.blame && repo) await blameSources(plan, repo);
       reportProblems(ctx.io, warnings);
