@@ -27,7 +27,7 @@ describe('developers and teams on the local backend', () => {
     const plan = await planJson(ws);
     expect(plan.changes).toEqual([]);
     const live = await ws.live();
-    expect(live.ofKind('developer').map((d) => d.key).sort()).toEqual(['dev@partner.example', 'ops@reseller.example']);
+    expect(live.ofKind('developer').map((d) => d.key).sort()).toEqual(['dev@partner.example', 'mobile-ci@acme.example', 'ops@reseller.example']);
     expect(live.get('team_member.acme-partners/dev@partner.example')).toBeDefined();
     expect(live.get('team_role.acme-partners/accounts/v1')?.attrs).toMatchObject({ role: 'API Consumer' });
   });
