@@ -27,7 +27,7 @@ describe('developers and teams on the local backend', () => {
     const plan = await planJson(ws);
     expect(plan.changes).toEqual([]);
     const live = await ws.live();
-    expect(live.ofKind('developer').map((d) => d.key).sort()).toEqual(['dev@partner.example', 'ops@reseller.example']);
+    expect(live.ofKind('developer').map((d) => d.key).sort()).toEqual(['dev@partner.example', 'mobile-ci@acme.example', 'ops@reseller.example']);
     expect(live.get('team_member.acme-partners/dev@partner.example')).toBeDefined();
     expect(live.get('team_role.acme-partners/accounts/v1')?.attrs).toMatchObject({ role: 'API Consumer' });
   });
@@ -161,19 +161,5 @@ describe('two live teams of one name', () => {
     const plan = diffStates(desired!, live, { backend: { type: 'local', target: 'x' } });
     expect(plan.changes).toEqual([]);
     expect(plan.warnings).toEqual([`team.partners is held by 2 teams of the portal (ids ${id}, second-id): which one is meant cannot be told, so neither is touched`]);
-  });
-});
-
-describe('the konnect backends', () => {
-  it('konnect-classic refuses developers and teams, naming the section, the backend and the line', async () => {
-    const dir = await tempDir();
-    const file = join(dir, 'people.yaml');
-    await writeFile(file, 'developers:\n  - { email: d@x.example, full_name: D }\n');
-    const { peopleProblems } = await import('../src/backends/konnect/people-not-held.js');
-    const { loadDesired } = await import('../src/config/load.js');
-    const { desired } = await loadDesired([file]);
-    const [problem] = peopleProblems(desired!, 'konnect-classic', 'why');
-    expect(problem?.message).toBe('developer.d@x.example: developers cannot be held by the konnect-classic backend (why); leave the section out');
-    expect(problem?.at).toMatchObject({ file, line: 2 });
   });
 });

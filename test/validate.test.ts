@@ -31,7 +31,7 @@ describe('validate: the examples', () => {
   it('accepts examples/org, merging every file', async () => {
     const r = await cli(['validate', 'examples/org']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('2 auth strategies, 3 products, 5 product versions, 2 developers, 2 teams, 2 team members, 1 team role, 5 applications, 7 registrations, 4 credentials (7 files');
+    expect(r.stdout).toContain('2 auth strategies, 3 products, 5 product versions, 3 developers, 2 teams, 3 team members, 1 team role, 5 applications, 7 registrations, 4 credentials (7 files');
     expect(r.stderr).toBe('');
   });
 });

@@ -16,6 +16,8 @@ export function configValidator(): ValidateFunction<PortalctlConfig> {
   if (!compiled) {
     const ajv = new Ajv({ allErrors: true, verbose: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true });
     addFormats(ajv, ['uri']);
+    // An annotation: fields deliberately not at a place, each with where they go instead (the unknown-field message says it).
+    ajv.addKeyword('x-misplaced');
     compiled = ajv.compile<PortalctlConfig>(configSchema());
   }
   return compiled;
@@ -110,10 +112,11 @@ function describe(e: ErrorObject, isSecret: (path: DataPath) => boolean): Schema
       const extra = String(e.params.additionalProperty);
       const allowed = Object.keys((e.parentSchema?.properties as object | undefined) ?? {});
       const where = path.length === 0 ? ' at the top level' : ` in ${dotted(path)}`;
+      const elsewhere = (e.parentSchema as { 'x-misplaced'?: Record<string, string> } | undefined)?.['x-misplaced']?.[extra];
       return {
         path: [...path, extra],
         atKey: true,
-        message: `unknown field ${quote(extra)}${where}${didYouMean(extra, allowed)}`,
+        message: `unknown field ${quote(extra)}${where}${elsewhere !== undefined ? `: ${elsewhere}` : didYouMean(extra, allowed)}`,
       };
     }
     case 'enum': {

@@ -14,13 +14,25 @@ const DEVELOPER = { email: 'dev@example.com', password: 'pw-contract' };
 export const KNOWN_OWNER = { type: 'developer', name: DEVELOPER.email } as const;
 /** What a fresh portal holds besides its settings: a Konnect emulator starts with its session developer. */
 export const STARTS_WITH = `developer.${DEVELOPER.email}`;
-/** The people kinds each backend manages (the others it lists as none and refuses to write). */
-export const PEOPLE_HELD: { [B in BackendName]: readonly ('developer' | 'team' | 'team_member' | 'team_role')[] } = {
-  local: ['developer', 'team', 'team_member', 'team_role'],
-  konnect: ['developer', 'team', 'team_member', 'team_role'],
-  'konnect-classic': [],
+/**
+ * How a developer who is not there comes to be on each backend's portal: `invite`, the backend creates
+ * them; `sign-up`, only the developer can (the classic admin API invites no one), so a test signs
+ * them up (signUp) and the backend refuses a create.
+ */
+export const DEVELOPERS_JOIN: { [B in BackendName]: 'invite' | 'sign-up' } = {
+  local: 'invite',
+  konnect: 'invite',
+  'konnect-classic': 'sign-up',
 };
 const emulators: RunningEmulator[] = [];
+const emulatorOf = new WeakMap<Backend, RunningEmulator>();
+
+/** A developer signs up on a backend's portal (its emulator's state), pending approval, as on a portal that does not auto-approve developers. */
+export function signUp(backend: Backend, email: string, fullName: string): void {
+  const emu = emulatorOf.get(backend);
+  if (emu === undefined) throw new Error(`no emulator behind ${backend.target} to sign ${email} up on`);
+  emu.state.engine.create('developers', { portal_id: emu.portalId, email, full_name: fullName, status: 'pending', password_hash: null });
+}
 afterAll(async () => {
   await Promise.all(emulators.splice(0).map((e) => e.stop()));
 });
@@ -44,11 +56,13 @@ export const UNDER_TEST: { [B in BackendName]: OpenEmpty } = {
   'konnect-classic': async () => {
     const emu = await startEmulator({ port: 0, token: TOKEN, developers: [DEVELOPER], flavour: 'classic' });
     emulators.push(emu);
-    return BACKENDS['konnect-classic']({
+    const backend = BACKENDS['konnect-classic']({
       state: '',
       konnectUrl: emu.adminUrl,
       portalUrl: emu.portalUrl,
       env: { KONNECT_TOKEN: TOKEN, KONNECT_PORTAL_EMAIL: DEVELOPER.email, KONNECT_PORTAL_PASSWORD: DEVELOPER.password },
     });
+    emulatorOf.set(backend, emu);
+    return backend;
   },
 };

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
@@ -30,15 +30,6 @@ async function planJson(config: string, emu: RunningEmulator): Promise<Plan> {
   return JSON.parse(r.stdout) as Plan;
 }
 
-/** A team, made through the admin API, with one member of the portal's developers. */
-async function seedTeam(emu: RunningEmulator, name: string, email: string): Promise<void> {
-  const admin = (path: string, init: RequestInit = {}) =>
-    fetch(`${emu.adminUrl}/v3/portals/${emu.portalId}${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } });
-  const developer = ((await (await admin(`/developers?filter[email][eq]=${encodeURIComponent(email)}`)).json()) as { data: { id: string }[] }).data[0]!;
-  const team = (await (await admin('/teams', { method: 'POST', body: JSON.stringify({ name, can_own_applications: true }) })).json()) as { id: string };
-  expect((await admin(`/teams/${team.id}/developers`, { method: 'POST', body: JSON.stringify({ id: developer.id }) })).status).toBe(201);
-}
-
 const DEVELOPERS = `developers:
   - email: dana@partner.example
     full_name: Dana Partner
@@ -53,7 +44,7 @@ describe('developers on --backend konnect (v3)', () => {
     const emu = await emulator();
     const config = join(await tempDir(), 'people.yaml');
     await writeFile(config, DEVELOPERS);
-    const applied = await cli(['apply', config, ...konnect(emu), '--yes'], ENV);
+    const applied = await cli(['apply', config, ...konnect(emu), '--yes', '--credentials-out', join(await tempDir(), 'keys.json')], ENV);
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
     expect((await planJson(config, emu)).changes).toEqual([]);
@@ -86,7 +77,7 @@ describe('developers on --backend konnect (v3)', () => {
       - developer: omar@reseller.example
 `;
     await writeFile(config, DEVELOPERS + team);
-    const applied = await cli(['apply', config, ...konnect(emu), '--yes'], ENV);
+    const applied = await cli(['apply', config, ...konnect(emu), '--yes', '--credentials-out', join(await tempDir(), 'keys.json')], ENV);
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
     expect((await planJson(config, emu)).changes).toEqual([]);
@@ -102,23 +93,35 @@ describe('developers on --backend konnect (v3)', () => {
     expect((await planJson(config, emu)).changes).toEqual([]);
   });
 
-  it('examples/org applies, then no changes; revoking a developer, removing a team member and changing a team\'s role each plan and apply exactly that change', async () => {
-    const emu = await emulator();
+  it('examples/org applies unchanged, then no changes; revoking a developer, removing a team member and changing a team\'s role each plan and apply exactly that change', async () => {
+    // The portal the example names, with the example's mobile CI account (the developer session that makes the mobile team's keys) signed up.
+    const ci = { email: 'mobile-ci@acme.example', password: 'pw-mobile-ci' };
+    const emu = await startEmulator({ port: 0, token: TOKEN, developers: [ci] });
+    running.push(emu);
+    const renamed = await fetch(`${emu.adminUrl}/v3/portals/${emu.portalId}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'developer-portal' }),
+    });
+    expect(renamed.status).toBe(200);
+    const env = { KONNECT_TOKEN: TOKEN, KONNECT_PORTAL_EMAIL: ci.email, KONNECT_PORTAL_PASSWORD: ci.password };
     const ws = await workspace('org');
     const onboarding = 'people/partner-onboarding.yaml';
-    await ws.edit('portal.yaml', 'portal: developer-portal', 'portal: default'); // the emulator's portal
-    // Konnect v3 holds no version description nor deprecation (MAPPING M1, M3).
-    await ws.edit('products/payments-team.yaml', /\n {8}(description: .*|deprecated: true)/g, '');
-    // The session developer makes the mobile team's credentials: it is a member of that team already.
-    await seedTeam(emu, 'mobile', DEV.email);
+    const planJson = async (config: string, on: RunningEmulator): Promise<Plan> => {
+      const r = await cli(['plan', config, ...konnect(on), '--format', 'json'], env);
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout) as Plan;
+    };
     const plan = async () => planJson(ws.config, emu);
     const apply = async () => {
-      const r = await cli(['apply', ws.config, ...konnect(emu), '--yes', '--credentials-out', ws.creds], ENV);
+      const r = await cli(['apply', ws.config, ...konnect(emu), '--yes', '--credentials-out', ws.creds], env);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
     };
     await apply();
     expect((await plan()).changes).toEqual([]);
+    // The session developer made the mobile team's keys: a member of the team through the same apply.
+    expect(await readFile(ws.creds, 'utf8')).toContain('mobile-banking');
 
     await ws.edit(onboarding, 'full_name: Omar Reseller\n    status: approved', 'full_name: Omar Reseller\n    status: revoked');
     expect(summary(await plan())).toEqual(['update developer.ops@reseller.example']);
@@ -134,5 +137,34 @@ describe('developers on --backend konnect (v3)', () => {
     expect(summary(await plan())).toEqual(['replace team_role.acme-partners/accounts/v1']);
     await apply();
     expect((await plan()).changes).toEqual([]);
+  });
+
+  it("a team-owned application's keys: the team's members as the config lists them decide whether the developer session may make them", async () => {
+    const emu = await emulator();
+    const config = join(await tempDir(), 'team-app.yaml');
+    const text = (members: string) => `auth_strategies:
+  - { name: key-auth, type: key_auth, key_names: [apikey] }
+teams:
+  - name: mobile
+    can_own_applications: true
+    members: ${members}
+applications:
+  - reference_id: app
+    name: App
+    owner: { type: team, name: mobile }
+    auth_strategy: key-auth
+    credentials:
+      - name: ci
+`;
+    await writeFile(config, text(`[{ developer: ${DEV.email} }]`));
+    expect(summary(await planJson(config, emu))).toEqual(['create auth_strategy.key-auth', 'create team.mobile', `create team_member.mobile/${DEV.email}`, 'create application.app', 'create credential.app/ci']);
+    const applied = await cli(['apply', config, ...konnect(emu), '--yes', '--credentials-out', join(await tempDir(), 'keys.json')], ENV);
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    // Listed without the session developer, the team will not have it when keys are made: refused, though it is a member now.
+    await writeFile(config, text('[]'));
+    const refused = await cli(['plan', config, ...konnect(emu)], ENV);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`application "app": its credentials are made by the developer session ("${DEV.email}"), which can manage only applications it owns or its teams own, not one owned by team "mobile"`);
   });
 });

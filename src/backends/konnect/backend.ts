@@ -1,5 +1,6 @@
 import type { DesiredState, State } from '../../model/state.js';
 import { childListKey, manages } from '../../model/scope.js';
+import { address } from '../../model/kind.js';
 import { error, warning, type Problem } from '../../diagnostics/problems.js';
 import { quote } from '../../diagnostics/quote.js';
 import { configPortal } from './v3/config-portal.js';
@@ -139,8 +140,14 @@ export class KonnectBackend implements Backend {
       if (owner === undefined) continue; // the session developer will own it
       let manageable = owner.type === 'developer' && owner.name.toLowerCase() === email.toLowerCase();
       if (owner.type === 'team') {
-        myTeams ??= await this.#sessionTeams();
-        manageable = myTeams.has(owner.name);
+        // A team whose members the config lists is as the config says by the time keys are made (members before credentials).
+        const team = address('team', owner.name);
+        if (desired.lists.has(childListKey(team, 'team_member'))) {
+          manageable = desired.state.ofKind('team_member').some((m) => m.attrs.team === owner.name && m.attrs.developer.toLowerCase() === email.toLowerCase());
+        } else {
+          myTeams ??= await this.#sessionTeams();
+          manageable = myTeams.has(owner.name);
+        }
       }
       if (!manageable) {
         problems.push(

@@ -45,7 +45,7 @@ export interface RequestOptions {
   body?: unknown;
   /** Extra headers (the session's Cookie). */
   headers?: Record<string, string>;
-  /** A POST that is safe to repeat (logging in); other POSTs are never sent twice by the client. */
+  /** A POST that is safe to repeat (logging in), even after a 500; other POSTs are never sent twice by the client. */
   repeatable?: boolean;
 }
 
@@ -190,7 +190,7 @@ export class HttpClient {
       });
       const text = await response.text();
       this.#debug(`${label} → ${response.status} in ${this.#now() - started} ms`);
-      if (isRetriableStatus(response.status) || (response.status === 500 && isSafeMethod(method))) {
+      if (isRetriableStatus(response.status) || (response.status === 500 && (isSafeMethod(method) || options.repeatable === true))) {
         return {
           kind: 'transient',
           reason: this.#clean(describeErrorAnswer(response.status, parseJson(text), text, response.headers.get('content-type') ?? '')),

@@ -12,14 +12,10 @@ import { openKonnectClients, type KonnectClientHooks, type KonnectClients } from
 import { checkConfigPortal, resolvePortal, type Portal } from '../portal.js';
 import { configScalar } from '../v3/config-portal.js';
 import { CLASSIC_CAPABILITIES } from './capabilities.js';
-import { classicConfigProblems } from './checks.js';
+import { classicConfigProblems, classicPeopleProblems } from './checks.js';
 import { ClassicContext, type SessionOwner } from './context.js';
 import { classicAdapters } from './index.js';
 import type { ClassicPortalItem } from './wire.js';
-import { peopleProblems } from '../people-not-held.js';
-
-/** Why the classic portal keeps no developers or teams of portalctl's: its admin API creates no developer (MAPPING 4), and a team cannot own an application (M12). */
-const CLASSIC_PEOPLE = 'its admin API cannot create developers, and its teams cannot own applications (M12)';
 
 /** A read and the state it gave, kept for the writes after it. */
 interface Reading {
@@ -102,7 +98,8 @@ export class KonnectClassicBackend implements Backend {
 
   async checkDesired(desired: DesiredState): Promise<Problem[]> {
     const ctx = this.#last?.ctx;
-    const problems = [...classicConfigProblems(desired, ctx?.sessionEmail()), ...peopleProblems(desired, 'konnect-classic', CLASSIC_PEOPLE)];
+    const live = this.#last?.state;
+    const problems = [...classicConfigProblems(desired, ctx?.sessionEmail()), ...(live !== undefined ? classicPeopleProblems(desired, live) : [])];
     const missing = ctx?.sessionMissing();
     this.#applicationsUnknown = missing !== undefined && desired.sections.has('applications');
     return problems;

@@ -3,7 +3,7 @@ import type { HttpClient } from '../http-client.js';
 import type { SessionOrReason } from '../konnect-clients.js';
 import type { Portal } from '../portal.js';
 import type { RequestCounters } from '../request-counters.js';
-import type { AppItem, CredentialItem, ProductItem, RegistrationItem, VersionItem } from './wire.js';
+import type { AppItem, CredentialItem, DeveloperItem, ProductItem, RegistrationItem, TeamDeveloperItem, TeamItem, VersionItem } from './wire.js';
 
 /** Which applications' credentials are read: the Portal API lists them per application only. */
 export type CredentialScope = 'all' | ReadonlySet<string>;
@@ -53,6 +53,10 @@ export class ClassicContext extends KonnectContext {
   versionsOf = (productId: string) => this.list<VersionItem>(`/v2/api-products/${encodeURIComponent(productId)}/product-versions`);
   applications = () => this.list<AppItem>(`${this.portalPath}/applications`);
   registrations = () => this.list<RegistrationItem>(`${this.portalPath}/application-registrations`);
+  developers = () => this.list<DeveloperItem>(`${this.portalPath}/developers`);
+  teams = () => this.list<TeamItem>(`${this.portalPath}/teams`);
+  teamPath = (teamId: string) => `${this.portalPath}/teams/${encodeURIComponent(teamId)}`;
+  teamDevelopers = (teamId: string) => this.list<TeamDeveloperItem>(`${this.teamPath(teamId)}/developers`);
   /** The Portal API lists an application's credentials only to the developer who owns it (MAPPING 4.5). */
   credentialsOf = (appId: string) => {
     const path = clientCredentialsPath(appId);

@@ -71,3 +71,15 @@ export interface ClientRegistrationItem {
 
 /** Classic credentials are shaped as v3's (MAPPING 4.5). */
 export type { CredentialItem } from '../v3/wire.js';
+
+/** `PortalDeveloper` (list-portal-developers, update-developer): the admin API cannot create one. */
+export type { DeveloperItem } from '../v3/wire.js';
+
+/** `PortalTeamResponse`: a classic team has a name only (no description, no can_own_applications). */
+export interface TeamItem {
+  id: string;
+  name: string;
+}
+
+/** A team's member (`BasicDeveloper`, list-portal-team-developers) and assigned role (`PortalAssignedRoleResponse`): shaped as v3's. */
+export type { TeamDeveloperItem, TeamRoleItem } from '../v3/wire.js';

@@ -9,8 +9,11 @@ function partsOf(id: string): [string, string] {
   return [id.slice(0, at), id.slice(at + 1)];
 }
 
+/** What the adapter needs of a context: the team routes are the same on v3 and classic (v2), but for the prefix. */
+export type TeamsContext = Pick<V3Context, 'admin' | 'counters' | 'forget' | 'teams' | 'teamPath' | 'teamDevelopers'>;
+
 /** Team members ↔ each team's developers (list-portal-team-developers: one list per team); `team` and `developer` are ids. */
-export function teamMembers(ctx: V3Context): Adapters['team_member'] {
+export function teamMembers(ctx: TeamsContext): Adapters['team_member'] {
   const developers = (team: string) => `${ctx.teamPath(team)}/developers`;
   return {
     list: async () => {
