@@ -46,6 +46,21 @@ describe('what Konnect cannot hold of a config beyond single fields', () => {
     );
   });
 
+  it('a public unpublished version is an error at its visibility line: it could never converge (the publication holds visibility)', async () => {
+    const { emu, dir } = await emulator(false);
+    const file = join(dir, 'c.yaml');
+    await writeFile(file, config('unpublished', false).replace('        registration: { enabled: true', '        visibility: public\n        registration: { enabled: false'));
+    const r = await cli(['plan', file, '--backend', 'konnect', '--konnect-url', emu.adminUrl], ENV);
+    expect(r.stderr).toBe(
+      `${file}:8:21: product version "billing/v1": visibility public needs the version published on the konnect backend (its publication holds the visibility); publish it or leave visibility out\ninvalid: 1 error\n`,
+    );
+    expect(r.code).toBe(1);
+    // Private (what an unpublished version reads back as) plans and applies.
+    await writeFile(file, config('unpublished', false).replace('        registration: { enabled: true', '        visibility: private\n        registration: { enabled: false'));
+    expect((await cli(['apply', file, '--yes', '--backend', 'konnect', '--konnect-url', emu.adminUrl], ENV)).code).toBe(0);
+    expect((await cli(['plan', file, '--detailed-exitcode', '--backend', 'konnect', '--konnect-url', emu.adminUrl], ENV)).code).toBe(0);
+  });
+
   it("auto_approve: false on a portal that auto-approves applications is a warning (M7), and only there", async () => {
     for (const portalApproves of [true, false]) {
       const { emu, dir } = await emulator(portalApproves);

@@ -91,6 +91,12 @@ export class KonnectBackend implements Backend {
     const problems: Problem[] = [...(await this.#unmanageableCredentials(desired)), ...labelLimits(desired), ...this.#fullNameChanges(desired)];
     const portal = this.#last?.ctx.portal;
     for (const v of desired.state.ofKind('product_version')) {
+      // Visibility lives on the publication too: an unpublished version reads back as private.
+      if (v.attrs.publish_status === 'unpublished' && v.attrs.visibility !== undefined && v.attrs.visibility !== 'private') {
+        problems.push(
+          error(`product version ${quote(v.key)}: visibility ${v.attrs.visibility} needs the version published on the konnect backend (its publication holds the visibility); publish it or leave visibility out`, v.fieldSources?.visibility ?? v.source),
+        );
+      }
       const registration = v.attrs.registration;
       if (!registration?.enabled) continue;
       if (v.attrs.publish_status === 'unpublished') {

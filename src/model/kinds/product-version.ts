@@ -10,5 +10,5 @@ export const productVersion = {
   refs: [{ kind: 'auth_strategy', fields: ['registration.auth_strategy'] }],
   definition: 'ProductVersion',
   // The portal's authentication check points at the line that enables registration.
-  locatedFields: ['registration.enabled'],
+  locatedFields: ['registration.enabled', 'visibility'],
 } satisfies KindDefinition<'product_version'>;
