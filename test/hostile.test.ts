@@ -44,6 +44,16 @@ describe('hostile input', () => {
     expect(r.stderr).toContain(`${join(dir, 'a.yaml')}:2:1: unknown field "constructor" at the top level`);
   });
 
+  it('nesting thousands deep: one error saying so, not the parser\'s stack overflow', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'a.yaml'), `applications: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+    await writeFile(join(dir, 'b.yaml'), `products: ${'{a: '.repeat(5000)}x${'}'.repeat(5000)}\n`);
+    const r = await validateDir(dir);
+    for (const file of ['a.yaml', 'b.yaml']) expect(r.stderr).toMatch(new RegExp(`^${join(dir, file)}:1:\\d+: YAML: nested too deeply \\(hundreds of levels of lists or mappings inside each other\\)$`, 'm'));
+    expect(r.stderr).not.toMatch(/call stack/i);
+    expect(r.stderr.trim().split('\n')).toHaveLength(3);
+  });
+
   it('duplicate mapping keys', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'a.yaml'), 'namespace: a\nnamespace: b\n');
