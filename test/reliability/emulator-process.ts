@@ -6,6 +6,8 @@ import { BIN } from '../helpers/cli.js';
 
 export interface EmulatorProcess {
   adminUrl: string;
+  /** The gateway's URL (always started; port 0 unless --gateway-port says otherwise). */
+  gatewayUrl: string;
   /** The process's stdout and stderr so far: the emulator's log. */
   log(): { stdout: string; stderr: string };
   /** Whether the process still runs. */
@@ -32,11 +34,13 @@ export function emulatorProcess(args: string[], env: NodeJS.ProcessEnv = {}): Pr
     const timer = setTimeout(() => reject(new Error(`the emulator did not start: ${stderr}`)), 15_000);
     const look = () => {
       const url = /^admin API:\s+(\S+)/m.exec(stdout)?.[1];
-      if (url === undefined) return;
+      const gateway = /^gateway:\s+(\S+)/m.exec(stdout)?.[1];
+      if (url === undefined || gateway === undefined) return;
       clearTimeout(timer);
       child.stdout!.off('data', look);
       resolve({
         adminUrl: url,
+        gatewayUrl: gateway,
         log: () => ({ stdout, stderr }),
         alive: () => child.exitCode === null && child.signalCode === null,
         stop: async () => {
