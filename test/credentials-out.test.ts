@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { hashKey } from '../src/backends/local/local-backend.js';
 import { STACK_TRACE } from './helpers/cli.js';
 import { workspace } from './helpers/workspace.js';
+import { expectNoSecrets, outputsOf } from './reliability/secret-scan.js';
 
 /** Every credential in the state file has its key in the credentials file (the invariant of --credentials-out). */
 async function everyCredentialHasItsKey(state: string, creds: string): Promise<void> {
@@ -79,11 +80,14 @@ describe('--credentials-out is checked before anything changes', () => {
 });
 
 describe('keys in the credentials file', () => {
-  it('every created credential has its key in the file', async () => {
+  it('every created credential has its key in the file, and nowhere else', async () => {
     const ws = await workspace('org');
     const r = await ws.apply();
     expect(r.code).toBe(0);
     await everyCredentialHasItsKey(ws.state, ws.creds);
+    const keys = JSON.parse(await readFile(ws.creds, 'utf8')) as Record<string, string>;
+    expect(Object.keys(keys).length).toBeGreaterThan(0);
+    await expectNoSecrets(keys, { texts: outputsOf({ apply: r }), dirs: [ws.dir], except: [ws.creds] });
   });
 
   it('removes the keys of credentials the apply deletes, says so, and touches no other entry', async () => {

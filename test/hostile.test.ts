@@ -2,6 +2,7 @@ import { mkdir, symlink, writeFile, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnCli, STACK_TRACE, tempDir } from './helpers/cli.js';
+import { expectNoSecrets } from './reliability/secret-scan.js';
 
 /**
  * Hostile input, through the real binary: each case must end with one clear error (file:line:col
@@ -42,6 +43,26 @@ describe('hostile input', () => {
     const r = await validateDir(dir);
     expect(r.stderr).toContain(`${join(dir, 'a.yaml')}:1:1: unknown field "__proto__" at the top level`);
     expect(r.stderr).toContain(`${join(dir, 'a.yaml')}:2:1: unknown field "constructor" at the top level`);
+  });
+
+  it('nesting thousands deep: one error saying so, not the parser\'s stack overflow', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'a.yaml'), `applications: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+    await writeFile(join(dir, 'b.yaml'), `products: ${'{a: '.repeat(5000)}x${'}'.repeat(5000)}\n`);
+    const r = await validateDir(dir);
+    for (const file of ['a.yaml', 'b.yaml']) expect(r.stderr).toMatch(new RegExp(`^${join(dir, file)}:1:\\d+: YAML: nested too deeply \\(hundreds of levels of lists or mappings inside each other\\)$`, 'm'));
+    expect(r.stderr).not.toMatch(/call stack/i);
+    expect(r.stderr.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('a hostile value from the environment in a name is refused without being shown', async () => {
+    const dir = await tempDir();
+    const value = 'Secret\u001b[31m\nerror: forged-Value';
+    await writeFile(join(dir, 'a.yaml'), 'applications:\n  - reference_id: ${{ env "REF" }}\n    name: n\n    description: ${{ env "DESC" }}\n');
+    const r = await spawnCli(['validate', dir], { env: { REF: value, DESC: `${value}-desc` } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('reference_id: ${{ env }} is not allowed in names and references');
+    await expectNoSecrets({ ref: value, desc: `${value}-desc`, forged: 'forged-Value' }, { texts: { stdout: r.stdout, stderr: r.stderr } });
   });
 
   it('duplicate mapping keys', async () => {

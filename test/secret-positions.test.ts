@@ -5,6 +5,7 @@ import type { AnyResource } from '../src/model/resource.js';
 import { seal } from '../src/model/sealed.js';
 import { State } from '../src/model/state.js';
 import { fieldDiffs, sameValue, shownAttrs } from '../src/plan/fields.js';
+import { expectNoSecrets } from './reliability/secret-scan.js';
 
 /** A resource with arbitrary attributes: these tests are about positions, not about a kind's fields. */
 const resource = (attrs: Record<string, unknown>, extra: Partial<AnyResource> = {}): AnyResource =>
@@ -61,7 +62,13 @@ describe('field diffs redact each secret position, wherever it is', () => {
       { path: 'owner.name', before: '(sensitive)', after: '(sensitive)' },
       { path: 'rules', before: [{ name: '(sensitive)', tags: ['plain'] }], after: [{ name: '(sensitive)', tags: ['plain'] }] },
     ]);
-    expect(JSON.stringify([shownAttrs(want), shownAttrs(have), fieldDiffs(want, have)])).not.toMatch(/new-|old-|sha256/);
+    const shown = JSON.stringify([shownAttrs(want), shownAttrs(have), fieldDiffs(want, have)]);
+    expect(shown).not.toMatch(/new-|old-|sha256/);
+  });
+
+  it('the shared scanner finds none of the values, in any encoding, in what is shown', async () => {
+    const shown = { shown: JSON.stringify([shownAttrs(want), shownAttrs(have), fieldDiffs(want, have)]) };
+    await expectNoSecrets({ a: 'new-secret', b: 'old-secret', c: 'new-owner', d: 'old-owner', e: 'new-rule', f: 'old-rule' }, { texts: shown });
   });
 
   it('no diff when every secret matches its seal', () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, type CliResult } from './helpers/cli.js';
 import { workspace } from './helpers/workspace.js';
+import { expectNoSecrets } from './reliability/secret-scan.js';
 
 /**
  * Values from the environment in every position the config has: a list item (key_names), a label
@@ -137,11 +138,16 @@ describe('values from the environment in any position', () => {
       texts[`${name} stderr`] = r.stderr;
     }
     expect(Object.keys(texts)).toEqual(expect.arrayContaining([ws.state, saved, ws.creds, join(ws.dir, 'dumped', 'portal.yaml')]));
-    const secrets = [...Object.values(FIRST), ...Object.values(SECOND)].filter((v) => !['approved', 'revoked'].includes(v));
-    for (const [where, text] of Object.entries(texts)) {
-      for (const secret of secrets) expect(text.includes(secret), `${secret} in ${where}`).toBe(false);
-      expect(STATUS_SHOWN.test(text), `a status in ${where}`).toBe(false);
-    }
+    // The shared scanner: every value, in the clear or encoded, in every output and file; the keys
+    // too, everywhere but the credentials file.
+    const values = Object.fromEntries(
+      [...Object.entries(FIRST).map(([k, v]) => [`first ${k}`, v]), ...Object.entries(SECOND).map(([k, v]) => [`second ${k}`, v])].filter(([, v]) => !['approved', 'revoked'].includes(v!)),
+    );
+    const keys = JSON.parse(await readFile(ws.creds, 'utf8')) as Record<string, string>;
+    await expectNoSecrets(values, { texts });
+    const { [ws.creds]: _keysFile, ...withoutKeys } = texts;
+    await expectNoSecrets(keys, { texts: withoutKeys });
+    for (const [where, text] of Object.entries(texts)) expect(STATUS_SHOWN.test(text), `a status in ${where}`).toBe(false);
     expect(outputs.text.stdout).toContain("(sensitive)");
   });
 });

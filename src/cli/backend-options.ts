@@ -12,6 +12,7 @@ export interface BackendOptions {
   portal?: string;
   portalUrl?: string;
   parallelism?: string;
+  insecure?: boolean;
   /** Set before the action runs: the command's config paths, and the program's --debug. */
   configPaths?: string[];
   debug?: boolean;
@@ -32,6 +33,7 @@ export function addBackendOptions(command: Command): Command {
     .option('--portal <name|id>', "konnect: the portal (default: the config's portal, else the organisation's only one)")
     .option('--portal-url <url>', "konnect: the portal's own URL, for the developer session (default: https://<its canonical domain>)")
     .option('--parallelism <n>', 'konnect: requests in flight at most (default 10)')
+    .option('--insecure', 'konnect: send the token and the developer password over plain http to a host that is not this machine (they cross the network in clear)')
     .hook('preAction', (_self, action) => {
       action.setOptionValue('configPaths', action.args);
       action.setOptionValue('debug', action.optsWithGlobals<{ debug?: boolean }>().debug === true);

@@ -65,7 +65,10 @@ export function parseConfigText(file: string, text: string): ParsedFile {
 /** The yaml package's messages, first line only (they may carry a source excerpt). */
 function yamlMessage(code: string, message: string): string {
   const first = message.split('\n', 1)[0]!.replace(/ at line \d+, column \d+:?$/, '');
-  return code === 'DUPLICATE_KEY' ? 'duplicate key in mapping (each key may appear once)' : `YAML: ${first}`;
+  if (code === 'DUPLICATE_KEY') return 'duplicate key in mapping (each key may appear once)';
+  // The parser recurses per level: thousands of nested [ or { overflow the stack, which it reports as is.
+  if (/Maximum call stack size exceeded/i.test(first)) return 'YAML: nested too deeply (hundreds of levels of lists or mappings inside each other)';
+  return `YAML: ${first}`;
 }
 
 /**

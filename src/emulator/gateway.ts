@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { hashKey } from '../backends/local/engine.js';
 import { now } from '../model/clock.js';
-import { ApiError, sendProblem, sendReply, unauthorized, forbidden, notFound } from './http.js';
+import { ApiError, sendProblem, sendReply, unauthorized, forbidden, notFound, requestUrl } from './http.js';
 import type { EmulatorState } from './state.js';
 
 /**
@@ -23,8 +23,14 @@ export function createGateway(state: EmulatorState): Server {
 }
 
 function answer(state: EmulatorState, req: IncomingMessage) {
-  const url = new URL(req.url ?? '/', 'http://gateway');
-  const [product, version, ...rest] = url.pathname.split('/').slice(1).map((part) => decodeURIComponent(part));
+  const url = requestUrl(req, 'http://gateway');
+  let parts: string[];
+  try {
+    parts = url.pathname.split('/').slice(1).map((part) => decodeURIComponent(part));
+  } catch {
+    throw notFound(); // escapes that are not UTF-8 name no product
+  }
+  const [product, version, ...rest] = parts;
   const productId = state.engine.list('products').find(([, p]) => p.name === product)?.[0];
   const found = productId === undefined ? undefined : state.engine.list('product_versions').find(([, v]) => v.product_id === productId && v.name === version);
   if (found === undefined) throw notFound();

@@ -98,3 +98,13 @@ export async function readBody(req: IncomingMessage, limit = 1 << 20): Promise<u
 export function isJson(req: IncomingMessage): boolean {
   return /^application\/(.+\+)?json\s*(;|$)/i.test(req.headers['content-type'] ?? '');
 }
+
+/**
+ * The request's target as a URL. Appended to a base rather than resolved against it: a target such
+ * as `//x` is a path here, where `new URL('//x', base)` would read a host and throw (crashing the
+ * process when it happened while a failure was being answered).
+ */
+export function requestUrl(req: IncomingMessage, base: string): URL {
+  const target = req.url ?? '/';
+  return new URL(`${base}${target.startsWith('/') ? target : `/${target}`}`);
+}

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { emitExchange, type Exchange, type ExchangeListener } from './exchanges.js';
-import { ApiError, isJson, problemReply, readBody, sendReply, unauthorized, type Ctx, type Reply } from './http.js';
+import { ApiError, badRequest, isJson, problemReply, readBody, requestUrl, sendReply, unauthorized, type Ctx, type Reply } from './http.js';
 import type { Faults } from './faults.js';
 import type { Route } from './routes/route.js';
 import type { EmulatorState } from './state.js';
@@ -58,7 +58,7 @@ export function createApiServer(state: EmulatorState, routes: readonly Route[], 
   }
 
   async function route(req: IncomingMessage, read: { body?: unknown }): Promise<Reply> {
-    const url = new URL(req.url ?? '/', 'http://emulator');
+    const url = requestUrl(req, 'http://emulator');
     const method = req.method ?? 'GET';
     let params: Record<string, string> | undefined;
     const found = table.find((r) => r.method === method && (params = match(r, url.pathname)) !== undefined);
@@ -93,7 +93,7 @@ export function createApiServer(state: EmulatorState, routes: readonly Route[], 
 }
 
 function exchangeOf(req: IncomingMessage, read: { body?: unknown }, reply: Reply, injected: boolean): Exchange {
-  const url = new URL(req.url ?? '/', 'http://emulator');
+  const url = requestUrl(req, 'http://emulator');
   return {
     method: req.method ?? 'GET',
     path: url.pathname,
@@ -118,7 +118,7 @@ function checkToken(req: IncomingMessage, token: string): void {
 export function cookie(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key === name) return decodeOrUndefined(value.join('='));
   }
   return undefined;
 }
@@ -132,5 +132,21 @@ function compile(route: Route): CompiledRoute {
 function match(route: CompiledRoute, path: string): Record<string, string> | undefined {
   const found = route.pattern.exec(path);
   if (found === null) return undefined;
-  return Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(found[i + 1]!)]));
+  return Object.fromEntries(
+    route.names.map((name, i) => {
+      const value = decodeOrUndefined(found[i + 1]!);
+      // `%FF`, `%zz`: a client's mistake (400), not the emulator's (decodeURIComponent throws a URIError).
+      if (value === undefined) throw badRequest([{ field: name, rule: 'invalid', reason: 'is not a valid percent-encoded path segment', source: 'path' }]);
+      return [name, value];
+    }),
+  );
+}
+
+/** The text percent-decoded, or undefined when its escapes are not valid UTF-8. */
+function decodeOrUndefined(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -18,6 +18,8 @@ export interface KonnectOptions {
   parallelism?: string | number;
   /** Milliseconds before a request without an answer is given up (and retried where safe). */
   timeoutMs?: number;
+  /** --insecure: allow the token and the developer's password over plain http to a host that is not this machine. */
+  insecure?: boolean;
 }
 
 export interface DeveloperCredentials {
@@ -56,10 +58,10 @@ export function connectionFromOptions(options: KonnectOptions, env: NodeJS.Proce
     throw new UserError('KONNECT_TOKEN is not set: the konnect backend needs a Konnect personal or system access token (kpat_… or spat_…) in it');
   }
   if (!isHeaderSafe(token)) throw new UserError('KONNECT_TOKEN holds characters a token cannot have (spaces, line breaks or control characters)');
-  refusePlainHttp(adminUrl, 'the Konnect token', '--konnect-url');
+  if (options.insecure !== true) refusePlainHttp(adminUrl, 'the Konnect token', '--konnect-url');
 
   const portalUrl = options.portalUrl === undefined ? undefined : baseUrl(options.portalUrl, '--portal-url');
-  if (portalUrl !== undefined) refusePlainHttp(portalUrl, "the developer's password and session cookie", '--portal-url');
+  if (portalUrl !== undefined && options.insecure !== true) refusePlainHttp(portalUrl, "the developer's password and session cookie", '--portal-url');
 
   return {
     adminUrl,
@@ -108,7 +110,7 @@ function refusePlainHttp(url: string, what: string, flag: string): void {
   const { protocol, hostname } = new URL(url);
   if (protocol === 'http:' && !isLoopbackHost(hostname)) {
     throw new UserError(
-      `refusing to send ${what} over plain http to ${escapeControl(hostname)} (${flag}): use https, or a loopback address (127.0.0.1, ::1, localhost)`,
+      `refusing to send ${what} over plain http to ${escapeControl(hostname)} (${flag}): use https, or a loopback address (127.0.0.1, ::1, localhost), or --insecure to send it anyway`,
     );
   }
 }
