@@ -3,7 +3,12 @@
  * `labels.team.name`) replaced by `replace(value, path)`. Paths that lead nowhere are skipped.
  */
 export function replaceAtPaths<T extends object>(attrs: T, paths: readonly string[], replace: (value: unknown, path: string) => unknown): T {
-  const copy = structuredClone(attrs) as Record<string, unknown>;
+  return replaceInPlace(structuredClone(attrs), paths, replace);
+}
+
+/** As replaceAtPaths, on `attrs` itself: for a copy the caller has just made. */
+export function replaceInPlace<T extends object>(attrs: T, paths: readonly string[], replace: (value: unknown, path: string) => unknown): T {
+  const copy = attrs as Record<string, unknown>;
   for (const path of paths) {
     const steps = resolvePath(copy, path.split('.'));
     if (steps === undefined) continue;
