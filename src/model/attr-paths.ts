@@ -39,6 +39,8 @@ export function resolvePath(node: unknown, parts: readonly string[]): string[] |
 
 /** The value a dot-separated path names in `node` (dotted keys resolved as resolvePath does), or undefined. */
 export function valueAtPath(node: unknown, path: string): unknown {
+  // A path of one key (most are: `name`, `application`) is that key: nothing to resolve.
+  if (!path.includes('.')) return node !== null && typeof node === 'object' && Object.hasOwn(node, path) ? (node as Record<string, unknown>)[path] : undefined;
   const steps = resolvePath(node, path.split('.'));
   return steps?.reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], node);
 }
