@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 
 /**
  * The JSON Schemas shipped in schemas/, the single source of truth for the config: every stage that
- * needs them (validation, defaults) reads them here, once. Two folders up from src/ and dist/.
+ * needs them (defaults, `portalctl schema`) reads them here, once; the validators are generated from
+ * them (scripts/gen-validators.mjs). Two folders up from src/ and dist/.
  */
 export const CONFIG_SCHEMA_URL = new URL('../schemas/portalctl.schema.json', import.meta.url);
-export const PLAN_SCHEMA_URL = new URL('../schemas/plan.schema.json', import.meta.url);
 
 /** A JSON Schema node, as far as portalctl reads one. */
 export interface SchemaNode {
@@ -37,9 +37,4 @@ export function resolveRef(node: SchemaNode): SchemaNode {
   const found = configSchema().definitions?.[node.$ref.replace('#/definitions/', '')];
   if (!found) throw new Error(`schema: unresolved ${node.$ref}`);
   return found;
-}
-
-/** The plan JSON Schema as data (what a saved plan must match). */
-export function planSchema(): object {
-  return JSON.parse(readFileSync(PLAN_SCHEMA_URL, 'utf8')) as object;
 }

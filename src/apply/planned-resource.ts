@@ -17,7 +17,8 @@ export function plannedResource(change: Change, env: NodeJS.ProcessEnv): AnyReso
   const [kind, key] = splitAddress(change.address);
   const { protected: isProtected, ...shown } = (change.after ?? {}) as Record<string, unknown>;
   const templates = change.env ?? {};
-  const attrs = replaceAtPaths(shown, Object.keys(templates), (_shown, path) => {
+  // Without environment values there is nothing to resolve, and nothing to copy: the plan's own value is written.
+  const attrs = change.env === undefined ? shown : replaceAtPaths(shown, Object.keys(templates), (_shown, path) => {
     const { value, missing } = resolveTemplate(templates[path]!, env);
     if (missing.length > 0) throw new UnresolvedChange(`environment variable ${missing.join(', ')} is not set (${path})`);
     return value;

@@ -9,7 +9,8 @@ import type { IdAttrs } from './adapter.js';
  * is held as one id, in its last field; the others are left out. Labels are apart.
  */
 export function toIdAttrs<K extends Kind>(kind: K, attrs: AttrsByKind[K], idOf: (address: string) => string): IdAttrs<K> {
-  const copy = structuredClone(attrs) as Record<string, unknown>;
+  // Copied only along the paths it changes (setAt): the rest is shared, never changed.
+  const copy = { ...attrs } as Record<string, unknown>;
   delete copy.labels;
   for (const ref of SPECS[kind].references(attrs)) {
     const definition = SPECS[kind].refDefinitions.find((d) => d.fields[d.fields.length - 1] === ref.field)!;
@@ -66,12 +67,12 @@ function withAt(o: Record<string, unknown>, path: readonly string[], value: unkn
   return { ...o, [first]: rest.length === 0 ? value : withAt(o[first] as Record<string, unknown>, rest, value) };
 }
 
-/** Sets the value at a dot-separated path, creating the objects on the way. */
+/** Sets the value at a dot-separated path, copying (or creating) the objects on the way. */
 function setAt(o: Record<string, unknown>, path: string, value: unknown): void {
   const parts = path.split('.');
   let node = o;
   for (const part of parts.slice(0, -1)) {
-    if (node[part] === null || typeof node[part] !== 'object') node[part] = {};
+    node[part] = node[part] === null || typeof node[part] !== 'object' ? {} : { ...(node[part] as Record<string, unknown>) };
     node = node[part] as Record<string, unknown>;
   }
   node[parts[parts.length - 1]!] = value;

@@ -15,8 +15,11 @@ import { isIdentifyingPath } from './identifying.js';
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
-  /** Live state to resolve references into sections the files do not declare (plan, apply). */
-  outside?: State;
+  /**
+   * Live state to resolve references into sections the files do not declare (plan, apply). A promise
+   * is awaited only once the files are read and parsed: the live state is read meanwhile.
+   */
+  outside?: State | Promise<State>;
   /** --namespace: overrides the config's, before references are checked against what the run keeps. */
   namespace?: string;
   /** Where the files are read from: the work tree (the default), or elsewhere (git's objects at a ref). */
@@ -112,7 +115,7 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
     files,
   };
   if (parts.portal) desired.portal = parts.portal.value;
-  problems.push(...checkSemantics(desired, options.outside, unchecked));
+  problems.push(...checkSemantics(desired, await options.outside, unchecked));
 
   return problems.some(isError) ? { problems } : { desired, problems };
 }

@@ -1,26 +1,17 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { PortalctlConfig } from '../types/config.js';
 import { didYouMean } from './suggest.js';
 import type { DataPath } from './parse.js';
 import { bare, quote } from '../diagnostics/quote.js';
-import { configSchema, resolveRef, type SchemaNode } from '../schemas.js';
+import { resolveRef, type SchemaNode } from '../schemas.js';
+import { validate as generatedValidator } from './validate-config.generated.js';
 
-// ajv-formats is CommonJS: its default export arrives wrapped under NodeNext resolution.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
-
-let compiled: ValidateFunction<PortalctlConfig> | undefined;
-
-/** The config validator, compiled on first use and then reused. */
+/**
+ * The config validator: ajv standalone code generated from the schema at build time
+ * (scripts/gen-validators.mjs, `npm run gen:validators`), so no run compiles the schema.
+ */
 export function configValidator(): ValidateFunction<PortalctlConfig> {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    addFormats(ajv, ['uri']);
-    // An annotation: fields deliberately not at a place, each with where they go instead (the unknown-field message says it).
-    ajv.addKeyword('x-misplaced');
-    compiled = ajv.compile<PortalctlConfig>(configSchema());
-  }
-  return compiled;
+  return generatedValidator as ValidateFunction<PortalctlConfig>;
 }
 
 /** A schema violation, located by data path, in words a config author can act on. */

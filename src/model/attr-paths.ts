@@ -3,7 +3,12 @@
  * `labels.team.name`) replaced by `replace(value, path)`. Paths that lead nowhere are skipped.
  */
 export function replaceAtPaths<T extends object>(attrs: T, paths: readonly string[], replace: (value: unknown, path: string) => unknown): T {
-  const copy = structuredClone(attrs) as Record<string, unknown>;
+  return replaceInPlace(structuredClone(attrs), paths, replace);
+}
+
+/** As replaceAtPaths, on `attrs` itself: for a copy the caller has just made. */
+export function replaceInPlace<T extends object>(attrs: T, paths: readonly string[], replace: (value: unknown, path: string) => unknown): T {
+  const copy = attrs as Record<string, unknown>;
   for (const path of paths) {
     const steps = resolvePath(copy, path.split('.'));
     if (steps === undefined) continue;
@@ -34,6 +39,8 @@ export function resolvePath(node: unknown, parts: readonly string[]): string[] |
 
 /** The value a dot-separated path names in `node` (dotted keys resolved as resolvePath does), or undefined. */
 export function valueAtPath(node: unknown, path: string): unknown {
+  // A path of one key (most are: `name`, `application`) is that key: nothing to resolve.
+  if (!path.includes('.')) return node !== null && typeof node === 'object' && Object.hasOwn(node, path) ? (node as Record<string, unknown>)[path] : undefined;
   const steps = resolvePath(node, path.split('.'));
   return steps?.reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], node);
 }

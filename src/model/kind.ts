@@ -117,6 +117,8 @@ export interface KindSpec<K extends Kind> extends KindDefinition<K> {
   key(attrs: AttrsByKind[K]): string;
   /** Every resource this one needs to exist: its parent first, then the others. */
   references(attrs: AttrsByKind[K]): Reference[];
+  /** The address of its parent (the first of its references), for a kind that lives inside another. */
+  parentAddress(attrs: AttrsByKind[K]): string | undefined;
   /** The references as declared (its parent's first): which attributes hold each target's key. */
   refDefinitions: readonly RefDefinition[];
   /** The config fields that name it or refer to others (they make up addresses), as dot paths. */
@@ -164,6 +166,7 @@ export function completeKind<K extends Kind>(def: KindDefinition<K>, neighbours:
     refDefinitions: refs,
     key: (a) => keyOf(def, a),
     references: (a) => refs.flatMap((ref) => referenceTo(ref, a)),
+    parentAddress: (a) => (parentRef.length === 0 ? undefined : referenceTo(parentRef[0]!, a)[0]?.address),
     // The parent's key is not written in the config: the parent it is declared under gives it.
     identifyingFields: new Set([...def.keyFields, ...refs.flatMap((r) => r.fields)].filter((f) => f !== parentField)),
     withDefaults: (a) => {
@@ -187,7 +190,7 @@ function keyOf<K extends Kind>(def: KindDefinition<K>, attrs: AttrsByKind[K]): s
 
 /** The address of `attrs`' parent, for a kind that lives inside another, else undefined. */
 export function parentAddress<K extends Kind>(spec: KindSpec<K>, attrs: AttrsByKind[K]): string | undefined {
-  return spec.parent === undefined ? undefined : spec.references(attrs)[0]!.address; // a child's parent comes first
+  return spec.parent === undefined ? undefined : spec.parentAddress(attrs)!;
 }
 
 /** The kind and key of an address: `registration.app/billing/v1` → [registration, app/billing/v1]. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { replaceAtPaths } from '../model/attr-paths.js';
+import { replaceInPlace } from '../model/attr-paths.js';
 import type { AnyResource } from '../model/resource.js';
 import { isSealed, matchesSealed } from '../model/sealed.js';
 import type { FieldDiff } from '../types/plan.js';
@@ -45,6 +45,8 @@ export function sameValue(desired: unknown, live: unknown): boolean {
     const b = definedKeys(live);
     return a.length === b.length && a.every((key) => Object.hasOwn(live, key) && sameValue(desired[key], live[key]));
   }
+  // Equal scalars are equal without serialising them; unequal ones still compare as JSON (NaN as null).
+  if (desired === live) return true;
   return canonicalJson(desired) === canonicalJson(live);
 }
 
@@ -63,7 +65,17 @@ export function fingerprint(value: unknown): string {
 
 /** A copy of `attrs` with the values at `secretPaths` (dot-separated), and any sealed value, shown as SENSITIVE. */
 export function redactAttrs<T extends object>(attrs: T, secretPaths: readonly string[] | undefined): T {
-  return replaceAtPaths(unsealed(attrs) as T, secretPaths ?? [], () => SENSITIVE);
+  // Attributes that hold no secret are shown as they are: no copy.
+  if (!secretPaths?.length && !holdsSealed(attrs)) return attrs;
+  return replaceInPlace(unsealed(attrs) as T, secretPaths ?? [], () => SENSITIVE);
+}
+
+function holdsSealed(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (isSealed(value)) return true;
+  if (Array.isArray(value)) return value.some(holdsSealed);
+  for (const key in value) if (holdsSealed((value as Record<string, unknown>)[key])) return true;
+  return false;
 }
 
 /** A copy with every sealed value (a backend's salted hash) shown as SENSITIVE: hashes stay out of plans. */
@@ -100,16 +112,19 @@ export function fieldDiffs(want: AnyResource, have: AnyResource, unmanagedWhenAb
   const ignored = new Set(unmanagedWhenAbsent.filter((field) => wantAttrs[field] === undefined));
   const desired = flatten({ ...want.attrs, protected: want.protected });
   const actual = flatten({ ...have.attrs, protected: have.protected });
-  const shownDesired = flatten(shownAttrs(want)) as Map<string, FieldDiff['after']>;
-  const shownActual = flatten(shownAttrs(have, want.secretAttrs)) as Map<string, FieldDiff['before']>;
-  const diffs: FieldDiff[] = [];
+  const changed: string[] = [];
   for (const path of new Set([...desired.keys(), ...actual.keys()])) {
     if (ignored.has(path.split('.')[0]!)) continue;
-    if (sameValue(desired.get(path), actual.get(path))) continue;
+    if (!sameValue(desired.get(path), actual.get(path))) changed.push(path);
+  }
+  if (changed.length === 0) return [];
+  // The displayed values, only for an object that changed (most of a no-change plan's do not).
+  const shownDesired = flatten(shownAttrs(want)) as Map<string, FieldDiff['after']>;
+  const shownActual = flatten(shownAttrs(have, want.secretAttrs)) as Map<string, FieldDiff['before']>;
+  return changed.map((path) => {
     const d: FieldDiff = { path };
     if (actual.has(path)) d.before = shownActual.get(path);
     if (desired.has(path)) d.after = shownDesired.get(path);
-    diffs.push(d);
-  }
-  return diffs;
+    return d;
+  });
 }

@@ -27,9 +27,16 @@ export interface PlanInputs {
  * ConfigError; the warnings come back with the plan, for the caller to show.
  */
 export async function makePlan(paths: readonly string[], backend: Backend, inputs: PlanInputs): Promise<{ plan: Plan; warnings: Problem[] }> {
-  const live = await backend.read({ partial: true });
-  const loadOptions = { env: inputs.env, outside: live, ...(inputs.namespace !== undefined && { namespace: inputs.namespace }) };
-  const { desired, problems } = await loadDesired(paths, loadOptions);
+  // The live state is read while the files are read and parsed; its failure still comes first.
+  const reading = backend.read({ partial: true });
+  reading.catch(() => undefined); // awaited below: not an unhandled rejection meanwhile
+  const options = { env: inputs.env, ...(inputs.namespace !== undefined && { namespace: inputs.namespace }) };
+  const { desired, problems } = await loadDesired(paths, { ...options, outside: reading }).catch(async (cause: unknown) => {
+    await reading;
+    throw cause;
+  });
+  const live = await reading;
+  const loadOptions = { ...options, outside: live };
   if (!desired) throw new ConfigError(problems);
   problems.push(...((await backend.checkDesired?.(desired)) ?? []));
   if (problems.some((p) => p.severity === 'error')) throw new ConfigError(problems);

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { Ajv } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import type { Backend } from '../backends/backend.js';
 import { ExitCode, UserError } from '../errors.js';
 import type { State } from '../model/state.js';
-import { planSchema } from '../schemas.js';
 import type { Plan } from '../types/plan.js';
 import { liveFingerprint } from './diff.js';
+import { validate as generatedValidator } from './validate-plan.generated.js';
 
 /** A plan saved by `plan --out`, read back and checked against schemas/plan.schema.json. */
 export async function readSavedPlan(file: string): Promise<Plan> {
@@ -21,7 +21,8 @@ export async function readSavedPlan(file: string): Promise<Plan> {
   } catch {
     throw new UserError(`${file}: not a saved plan (not JSON); make one with plan --out`);
   }
-  const validate = new Ajv({ strict: true, allowUnionTypes: true }).compile<Plan>(planSchema());
+  // Generated from schemas/plan.schema.json at build time (scripts/gen-validators.mjs).
+  const validate = generatedValidator as ValidateFunction<Plan>;
   if (!validate(data)) {
     const first = validate.errors?.[0];
     throw new UserError(`${file}: not a saved plan of this portalctl (${first?.instancePath || 'the document'} ${first?.message ?? 'is invalid'}); make one with plan --out`);
