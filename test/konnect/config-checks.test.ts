@@ -49,16 +49,23 @@ describe('what Konnect cannot hold of a config beyond single fields', () => {
   it('a public unpublished version is an error at its visibility line: it could never converge (the publication holds visibility)', async () => {
     const { emu, dir } = await emulator(false);
     const file = join(dir, 'c.yaml');
-    await writeFile(file, config('unpublished', false).replace('        registration: { enabled: true', '        visibility: public\n        registration: { enabled: false'));
+    await writeFile(file, config('unpublished', false).replace(/        registration: .*\n/, '        visibility: public\n'));
     const r = await cli(['plan', file, '--backend', 'konnect', '--konnect-url', emu.adminUrl], ENV);
     expect(r.stderr).toBe(
       `${file}:8:21: product version "billing/v1": visibility public needs the version published on the konnect backend (its publication holds the visibility); publish it or leave visibility out\ninvalid: 1 error\n`,
     );
     expect(r.code).toBe(1);
-    // Private (what an unpublished version reads back as) plans and applies.
-    await writeFile(file, config('unpublished', false).replace('        registration: { enabled: true', '        visibility: private\n        registration: { enabled: false'));
+    // Nor can it hold a disabled registration's strategy.
+    await writeFile(file, config('unpublished', false).replace('        registration: { enabled: true', '        registration: { enabled: false'));
+    const settings = await cli(['plan', file, '--backend', 'konnect', '--konnect-url', emu.adminUrl], ENV);
+    expect(settings.stderr).toBe(
+      `${file}:8:34: product version "billing/v1": an unpublished version cannot hold registration settings on the konnect backend (they live on its publication); publish it or leave registration.auth_strategy out\ninvalid: 1 error\n`,
+    );
+    // Private (what an unpublished version reads back as) and registration off plan, apply and converge.
+    await writeFile(file, config('unpublished', false).replace(/        registration: .*\n/, '        visibility: private\n        registration: { enabled: false }\n'));
     expect((await cli(['apply', file, '--yes', '--backend', 'konnect', '--konnect-url', emu.adminUrl], ENV)).code).toBe(0);
-    expect((await cli(['plan', file, '--detailed-exitcode', '--backend', 'konnect', '--konnect-url', emu.adminUrl], ENV)).code).toBe(0);
+    const again = await cli(['plan', file, '--detailed-exitcode', '--backend', 'konnect', '--konnect-url', emu.adminUrl], ENV);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
   });
 
   it("auto_approve: false on a portal that auto-approves applications is a warning (M7), and only there", async () => {

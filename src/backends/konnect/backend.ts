@@ -98,7 +98,14 @@ export class KonnectBackend implements Backend {
         );
       }
       const registration = v.attrs.registration;
-      if (!registration?.enabled) continue;
+      if (!registration?.enabled) {
+        if (v.attrs.publish_status === 'unpublished' && registration?.auth_strategy !== undefined) {
+          problems.push(
+            error(`product version ${quote(v.key)}: an unpublished version cannot hold registration settings on the konnect backend (they live on its publication); publish it or leave registration.auth_strategy out`, v.fieldSources?.['registration.enabled'] ?? v.source),
+          );
+        }
+        continue;
+      }
       if (v.attrs.publish_status === 'unpublished') {
         problems.push(error(`product version ${quote(v.key)}: an unpublished version cannot accept registrations on the konnect backend (its registration settings live on its publication); publish it or disable registration`, v.source));
       } else if (registration.auto_approve === false && portal?.auto_approve_applications === true) {
