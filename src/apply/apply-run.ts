@@ -106,19 +106,22 @@ function keysMade(plan: Plan): string[] {
 
 /**
  * What the journal keeps after a run that ended: a credential whose key is now in the file is
- * settled, and so is one this run deleted; one a fresh plan neither made nor deleted was not live
- * (the plan would have made it again). A saved plan may not have looked at the journal: it settles
- * only what it made or deleted.
+ * settled; so is one this run deleted, and one it planned to create but never asked for (stopped
+ * or skipped: the plan saw none live); one a fresh plan neither made nor deleted was not live (the
+ * plan would have made it again). A saved plan may not have looked at the journal: it settles only
+ * what it ran. A failed create stays: whether the portal made it is not known.
  */
 async function settleJournal(keyFile: string, run: AppliedRun, savedPlan: boolean): Promise<void> {
   const journal = await readJournal(keyFile);
   if (journal.size === 0) return;
   const keys = await readCredentials(keyFile);
-  const planned = new Set(run.plan.changes.map((c) => c.address));
+  const planned = new Map(run.plan.changes.map((c) => [c.address, c.action]));
   const deleted = new Set(deletedCredentials(run.outcomes));
   const made = new Set(run.outcomes.flatMap((o) => (o.status === 'applied' && o.secret !== undefined ? [o.change.address] : [])));
-  const keep = [...journal].filter((a) => !Object.hasOwn(keys, a) && !(deleted.has(a) && !made.has(a)) && (savedPlan || planned.has(a)));
-  await writeJournal(keyFile, new Set(keep));
+  const asked = new Set(run.outcomes.flatMap((o) => (o.status === 'skipped' ? [] : [o.change.address])));
+  const settled = (a: string) =>
+    Object.hasOwn(keys, a) || (deleted.has(a) && !made.has(a)) || (planned.get(a) === 'create' && !asked.has(a)) || (!savedPlan && !planned.has(a));
+  await writeJournal(keyFile, new Set([...journal].filter((a) => !settled(a))));
 }
 
 function withCommit(run: AppliedRun, commit: CommitRecord | undefined): AppliedRun {
