@@ -9,5 +9,8 @@ export default defineConfig({
     reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
     testTimeout: 30_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: one, on the two-core CI machines. Most files
+    // wait on child processes and emulators, so one per core keeps both busy.
+    maxWorkers: 2,
   },
 });
