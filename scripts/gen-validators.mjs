@@ -18,8 +18,7 @@ export const TARGETS = [
   {
     schema: 'schemas/portalctl.schema.json',
     out: 'src/config/validate-config.generated.ts',
-    // x-misplaced: an annotation (fields deliberately not at a place, with where they go; the unknown-field message reads it).
-    options: { allErrors: true, verbose: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true, keywords: ['x-misplaced'] },
+    options: { allErrors: true, verbose: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true },
     formats: ['uri'],
   },
   {

@@ -34,6 +34,8 @@ export interface DesiredParts {
  */
 export function buildDesired(documents: readonly ValidDocument[]): DesiredParts {
   const parts: DesiredParts = { state: new State(), sections: new Set(), lists: new Set(), problems: [] };
+  /** Objects declared from the other side (listedOn): declaring one in its own place too is no duplicate. */
+  const listedFrom = new Set<string>();
 
   for (const { doc, config, secrets: documentSecrets } of documents) {
     const secretKeys = new Map(documentSecrets.map((x) => [x.path.join('\u0000'), x.template]));
@@ -59,7 +61,7 @@ export function buildDesired(documents: readonly ValidDocument[]): DesiredParts 
         resource.envTemplates = Object.fromEntries(secrets);
       }
       const existing = parts.state.add(resource as unknown as AnyResource);
-      if (existing) {
+      if (existing && !listedFrom.has(existing.address)) {
         parts.problems.push(
           error(`duplicate ${spec.noun} ${quote(key)}: already declared at ${formatPos(existing.source!)}`, resource.source),
         );
@@ -85,8 +87,23 @@ export function buildDesired(documents: readonly ValidDocument[]): DesiredParts 
       const spec = SPECS[kind];
       const { protected: isProtected, ...fields } = item;
       for (const child of spec.children) delete fields[child.list];
+      for (const listed of LISTED_ON.get(kind) ?? []) delete fields[listed.list];
       const attrs = { ...inherited, ...fields } as AttrsByKind[Kind];
       const key = add(kind, attrs, isProtected as boolean | undefined, path);
+      // Objects declared from the other side (a developer's teams): one per listed key, the same
+      // object as when declared in its own place, so declaring it in both is no duplicate.
+      for (const listed of LISTED_ON.get(kind) ?? []) {
+        const names = item[listed.list] as string[] | undefined;
+        if (names === undefined) continue;
+        parts.lists.add(childListKey(address(kind, key), listed.kind));
+        names.forEach((name, j) => {
+          const other = { [listed.field]: key, [listed.itemField]: name } as AttrsByKind[Kind];
+          const at = address(listed.kind, specOf(listed.kind).key(other));
+          if (parts.state.has(at)) return;
+          add(listed.kind, other, undefined, [...path, listed.list, j]);
+          listedFrom.add(at);
+        });
+      }
       for (const child of spec.children) {
         const list = item[child.list] as Record<string, unknown>[] | undefined;
         if (list === undefined) continue; // an absent list is not managed; [] means none
@@ -114,3 +131,13 @@ function secretAttrsUnder(secretKeys: ReadonlyMap<string, string>, prefix: DataP
   for (const [key, template] of secretKeys) if (key.startsWith(head)) found.push([key.slice(head.length).split('\u0000').join('.'), template]);
   return found;
 }
+
+/** What each kind's objects declare of other kinds (listedOn): a developer's teams declare team members. */
+const LISTED_ON = (() => {
+  const byKind = new Map<Kind, { kind: Kind; list: string; field: string; itemField: string }[]>();
+  for (const k of Object.keys(SPECS) as Kind[]) {
+    const on = SPECS[k].listedOn;
+    if (on !== undefined) byKind.set(on.kind, [...(byKind.get(on.kind) ?? []), { kind: k, list: on.list, field: on.field, itemField: on.itemField }]);
+  }
+  return byKind;
+})();

@@ -20,7 +20,13 @@ export function isIdentifyingPath(path: DataPath): boolean {
     kind = child.kind;
     at += 2;
   }
+  // A list of keys declaring objects from the other side (a developer's teams): each item is a name.
+  if (listedOn(kind, path[at]) && isIndex(path[at + 1]) && path.length === at + 2) return true;
   return SPECS[kind].identifyingFields.has(path.slice(at).join('.'));
+}
+
+function listedOn(kind: Kind, list: string | number | undefined): boolean {
+  return Object.values(SPECS).some((spec) => spec.listedOn?.kind === kind && spec.listedOn.list === list);
 }
 
 function isIndex(segment: string | number | undefined): boolean {

@@ -85,7 +85,10 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
       for (const { path } of substitution.secrets) {
         if (isIdentifyingPath(path)) {
           secretNames++;
-          problems.push(error(`${String(path[path.length - 1])}: \${{ env }} is not allowed in names and references (they appear in plans)`, doc.locate(path)));
+          // A list item (a developer's teams) is named with its list: `teams[0]`.
+          const last = path[path.length - 1];
+          const field = typeof last === 'number' || /^\d+$/.test(String(last)) ? `${String(path[path.length - 2])}[${String(last)}]` : String(last);
+          problems.push(error(`${field}: \${{ env }} is not allowed in names and references (they appear in plans)`, doc.locate(path)));
         }
       }
       const secret = new Set(substitution.secrets.map((x) => pathKey(x.path)));

@@ -103,11 +103,10 @@ function describe(e: ErrorObject, isSecret: (path: DataPath) => boolean): Schema
       const extra = String(e.params.additionalProperty);
       const allowed = Object.keys((e.parentSchema?.properties as object | undefined) ?? {});
       const where = path.length === 0 ? ' at the top level' : ` in ${dotted(path)}`;
-      const elsewhere = (e.parentSchema as { 'x-misplaced'?: Record<string, string> } | undefined)?.['x-misplaced']?.[extra];
       return {
         path: [...path, extra],
         atKey: true,
-        message: `unknown field ${quote(extra)}${where}${elsewhere !== undefined ? `: ${elsewhere}` : didYouMean(extra, allowed)}`,
+        message: `unknown field ${quote(extra)}${where}${didYouMean(extra, allowed)}`,
       };
     }
     case 'enum': {

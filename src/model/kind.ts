@@ -102,6 +102,12 @@ export interface KindDefinition<K extends Kind> {
   fixedKey?: string;
   /** Attributes (dot paths) whose own config position checks may point at (`registration.enabled`): kept in Resource.fieldSources. */
   locatedFields?: readonly string[];
+  /**
+   * A second place it is declared from: a list of keys on each object of another kind (a developer's
+   * `teams`, each name a membership). `field` takes the listing object's key, `itemField` each item.
+   * Such a list is the listing object's whole truth, as a parent's list is the parent's.
+   */
+  listedOn?: { kind: Kind; list: string; field: keyof AttrsByKind[K] & string; itemField: keyof AttrsByKind[K] & string };
   /** Defaults the schema can state only in words (a display name that defaults to the name). */
   derivedDefaults?(attrs: AttrsByKind[K]): Partial<AttrsByKind[K]>;
 }

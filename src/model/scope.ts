@@ -1,4 +1,4 @@
-import { parentAddress, type Kind, type KindSpec } from './kind.js';
+import { address, parentAddress, type Kind, type KindSpec } from './kind.js';
 import { SPECS } from './kinds/index.js';
 import type { AnyResource } from './resource.js';
 import type { DesiredState } from './state.js';
@@ -16,12 +16,22 @@ export function parentOf(r: AnyResource): string | undefined {
 /**
  * Whether a run manages a live object, so that it is deleted when this namespace owns it and the
  * config does not declare it: its section is present and, when its parent is declared, the parent
- * declares the list it belongs to. An absent list leaves that list alone, as an absent section does.
+ * declares the list it belongs to, or the object listing it from the other side declares that list.
+ * An absent list leaves that list alone, as an absent section does.
  */
 export function manages(desired: DesiredState, r: AnyResource): boolean {
+  if (listedFromOtherSide(desired, r)) return true;
   if (!desired.sections.has(SPECS[r.kind].section)) return false;
   const parent = parentOf(r);
   return parent === undefined || !desired.state.has(parent) || desired.lists.has(childListKey(parent, r.kind));
+}
+
+/** Whether the object that lists this kind from the other side (listedOn: a developer's teams) declares its list. */
+export function listedFromOtherSide(desired: DesiredState, r: AnyResource): boolean {
+  const on = SPECS[r.kind].listedOn;
+  if (on === undefined) return false;
+  const key = (r.attrs as Record<string, unknown>)[on.field];
+  return typeof key === 'string' && desired.lists.has(childListKey(address(on.kind, key), r.kind));
 }
 
 /**

@@ -6,7 +6,7 @@ import { KINDS, type Kind } from '../model/kind.js';
 import { SPECS } from '../model/kinds/index.js';
 import type { AnyResource } from '../model/resource.js';
 import { ofNobody } from '../model/owner.js';
-import { manages, parentOf } from '../model/scope.js';
+import { listedFromOtherSide, manages, parentOf } from '../model/scope.js';
 import type { DesiredState, State } from '../model/state.js';
 import { accessNote } from './access.js';
 import { valueAtPath } from '../model/attr-paths.js';
@@ -65,7 +65,8 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
   };
 
   for (const kind of KINDS) {
-    if (!desired.sections.has(SPECS[kind].section)) continue;
+    // A kind declared from the other side too (a developer's teams) may be declared without its section.
+    if (!desired.sections.has(SPECS[kind].section) && SPECS[kind].listedOn === undefined) continue;
     for (const want of desired.state.ofKind(kind) as readonly AnyResource[]) {
       const parent = parentOf(want);
       const cover = parent === undefined ? undefined : (coveredBy.get(parent) ?? (leftAlone.has(parent) ? parent : undefined));
@@ -128,7 +129,7 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
     // What belongs to nobody is never deleted for being undeclared; its children (a team's members)
     // are, from a parent the config declares (whose list says what it holds), and only then.
     if (SPECS[have.kind].ownership === 'none' || duplicated(have.address)) continue;
-    if (ofNobody(live, have) && !desired.state.has(parentOf(have) ?? '')) continue;
+    if (ofNobody(live, have) && !desired.state.has(parentOf(have) ?? '') && !listedFromOtherSide(desired, have)) continue;
     if (!desired.state.has(have.address) && manages(desired, have) && ownerOf(have) === namespace) candidates.add(have.address);
   }
   const cascades = new Cascades(live, (r) => {

@@ -261,6 +261,10 @@ export interface Developer {
    */
   full_name: string;
   /**
+   * Names of the teams the developer belongs to (declared in teams, or teams of the portal): each is a membership, as if the team listed the developer in its members. The whole truth for this developer: a membership of a team not listed here (nor listing the developer in its own members) is removed. Absent: not managed from here; [] means none.
+   */
+  teams?: string[];
+  /**
    * Whether the developer may log in: approved, pending, revoked or rejected. Absent: not managed (a new developer gets the portal's default; later changes in the portal are not fought over). Revoking or rejecting a developer stops the registrations of the applications they own.
    */
   status?: 'approved' | 'pending' | 'revoked' | 'rejected';

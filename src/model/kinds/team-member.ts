@@ -9,5 +9,7 @@ export const teamMember = {
   ownership: 'parent',
   keyFields: ['team', 'developer'],
   refs: [{ kind: 'developer', fields: ['developer'], cascade: true }],
+  // A developer's `teams` declares the same memberships from the other side.
+  listedOn: { kind: 'developer', list: 'teams', field: 'developer', itemField: 'team' },
   definition: 'TeamMember',
 } satisfies KindDefinition<'team_member'>;
