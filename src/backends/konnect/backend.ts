@@ -153,10 +153,12 @@ export class KonnectBackend implements Backend {
       if (owner === undefined) continue; // the session developer will own it
       let manageable = owner.type === 'developer' && owner.name.toLowerCase() === email.toLowerCase();
       if (owner.type === 'team') {
-        // A team whose members the config lists is as the config says by the time keys are made (members before credentials).
-        const team = address('team', owner.name);
-        if (desired.lists.has(childListKey(team, 'team_member'))) {
-          manageable = desired.state.ofKind('team_member').some((m) => m.attrs.team === owner.name && m.attrs.developer.toLowerCase() === email.toLowerCase());
+        // Memberships are as the config says by the time keys are made (members before credentials):
+        // one it declares (on either side) will exist; one a declared list leaves out will not.
+        const declared = desired.state.ofKind('team_member').some((m) => m.attrs.team === owner.name && m.attrs.developer.toLowerCase() === email.toLowerCase());
+        const listed = desired.lists.has(childListKey(address('team', owner.name), 'team_member')) || desired.lists.has(childListKey(address('developer', email), 'team_member'));
+        if (declared || listed) {
+          manageable = declared;
         } else {
           myTeams ??= await this.#sessionTeams();
           manageable = myTeams.has(owner.name);
