@@ -94,6 +94,14 @@ const PROMISES = [
   },
 ];
 
+/** Where a promise does not hold yet: each with the test that shows it (an it.fails that turns red once fixed). */
+const GAPS = [
+  [
+    'dump --backend konnect writes values that came from `${{ env }}` in the clear: Konnect keeps the value it is sent, and nothing on a konnect object says which values came from the environment (the local backend keeps sealed hashes and dumps `${{ env "PORTALCTL_…" }}` placeholders).',
+    'test/reliability/secrets.test.ts (KNOWN GAP)',
+  ],
+];
+
 function readFigures() {
   const out = new Map();
   if (!existsSync(FIGURES)) return out;
@@ -144,6 +152,11 @@ for (const p of PROMISES) {
     const record = figures.get(id);
     lines.push(`| \`${id}\` | ${cell(file)} | ${cell(what)} | ${record ? cell(`${shown(record.figures)} (${record.recorded_at})`) : 'not run'} |`);
   }
+  lines.push('');
+}
+if (GAPS.length) {
+  lines.push('## Known gaps', '', 'Where a promise above does not hold yet:', '', '| gap | shown by |', '|---|---|');
+  for (const [gap, test] of GAPS) lines.push(`| ${cell(gap)} | ${cell(test)} |`);
   lines.push('');
 }
 const known = new Set(PROMISES.flatMap((p) => p.proofs.map(([id]) => id)));
