@@ -68,6 +68,38 @@ describe('what Konnect cannot hold of a config beyond single fields', () => {
     expect(again.code, again.stdout + again.stderr).toBe(0);
   });
 
+  it('a new application without auth_strategy on a portal with no default and two key-auth strategies stops apply before any change, not at a failed create', async () => {
+    const { emu, dir } = await emulator(false);
+    const file = join(dir, 'c.yaml');
+    const text = (strategies: string, owner = '    owner: { type: team, name: owners }\n') => `namespace: checks
+auth_strategies: [${strategies}]
+teams: [{ name: owners, can_own_applications: true }]
+applications:
+  - reference_id: no-strategy
+    name: No strategy
+${owner}`;
+    await writeFile(file, text('{ name: keys, type: key_auth }, { name: more-keys, type: key_auth }'));
+    const plan = await cli(['plan', file, '--backend', 'konnect', '--konnect-url', emu.adminUrl], ENV);
+    expect(plan.code).toBe(0);
+    const unmet = 'this plan cannot be applied: application.no-strategy names no auth_strategy, and the portal has no default strategy and 2 key-auth strategies to take instead: set auth_strategy';
+    expect(plan.stdout).toContain(unmet);
+    const r = await cli(['apply', file, '--yes', '--backend', 'konnect', '--konnect-url', emu.adminUrl], ENV);
+    expect(r.stderr).toBe(`error: ${unmet} (nothing applied)\n`);
+    expect(r.code).toBe(3);
+    expect(emu.state.engine.list('auth_strategies')).toHaveLength(0);
+    // Without an owner nor a developer session to own it, the create would fail too: apply refuses first.
+    await writeFile(file, text('{ name: keys, type: key_auth }', ''));
+    const ownerless = await cli(['apply', file, '--yes', '--backend', 'konnect', '--konnect-url', emu.adminUrl], ENV);
+    expect(ownerless.stderr).toMatch(/^error: this plan cannot be applied: application\.no-strategy needs a developer session: .*KONNECT_PORTAL_EMAIL.*\(nothing applied\)\n$/);
+    expect(ownerless.code).toBe(3);
+    expect(emu.state.engine.list('auth_strategies')).toHaveLength(0);
+    // One key-auth strategy: Konnect's choice is that one, and the apply goes through.
+    await writeFile(file, text('{ name: keys, type: key_auth }'));
+    const applied = await cli(['apply', file, '--yes', '--backend', 'konnect', '--konnect-url', emu.adminUrl], ENV);
+    expect(applied.stderr, applied.stdout).toBe('');
+    expect(applied.code).toBe(0);
+  });
+
   it("auto_approve: false on a portal that auto-approves applications is a warning (M7), and only there", async () => {
     for (const portalApproves of [true, false]) {
       const { emu, dir } = await emulator(portalApproves);
@@ -133,7 +165,9 @@ describe('what Konnect keeps in labels', () => {
     const long = 'a'.repeat(64);
     await writeFile(
       file,
-      `namespace: checks\napplications:\n  - { reference_id: ${long}, name: Long }\n  - { reference_id: ends-with-dot., name: Dot }\n  - reference_id: labelled\n    name: Labelled\n    labels: ${JSON.stringify(labels)}\n`,
+      // An owner and one key-auth strategy: what a new application needs on Konnect besides its labels.
+      `namespace: checks\napplications:\n  - { reference_id: ${long}, name: Long, owner: { type: team, name: owners } }\n  - { reference_id: ends-with-dot., name: Dot, owner: { type: team, name: owners } }\n  - reference_id: labelled\n    name: Labelled\n    owner: { type: team, name: owners }\n    labels: ${JSON.stringify(labels)}\n` +
+        'auth_strategies: [{ name: keys, type: key_auth }]\nteams: [{ name: owners, can_own_applications: true }]\n',
     );
     const r = await cli(['plan', file, '--backend', 'konnect', '--konnect-url', emu.adminUrl], ENV);
     expect(r.code).toBe(1);
