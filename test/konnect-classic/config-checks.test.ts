@@ -49,3 +49,22 @@ describe('--backend konnect-classic refuses what the classic portal cannot hold'
     expect(r.stderr).toMatch(message);
   });
 });
+
+describe('--backend konnect-classic, a new application without auth_strategy', () => {
+  it('on a portal with no default and two key-auth strategies: apply refuses before any change, not at a failed create', async () => {
+    const own = await startEmulator({ flavour: 'classic', port: 0, token: TOKEN, developers: [DEV] });
+    try {
+      const file = join(await tempDir(), 'portal.yaml');
+      await writeFile(file, 'namespace: strategies\nauth_strategies: [{ name: keys, type: key_auth }, { name: more-keys, type: key_auth }]\napplications:\n  - reference_id: no-strategy\n    name: No strategy\n');
+      const args = ['--backend', 'konnect-classic', '--konnect-url', own.adminUrl, '--portal-url', own.portalUrl];
+      const r = await cli(['apply', file, '--yes', ...args], ENV);
+      expect(r.stderr).toBe(
+        'error: this plan cannot be applied: application.no-strategy names no auth_strategy, and the portal has no default strategy and 2 key-auth strategies to take instead: set auth_strategy (nothing applied)\n',
+      );
+      expect(r.code).toBe(3);
+      expect(own.state.engine.list('auth_strategies')).toHaveLength(0);
+    } finally {
+      await own.stop();
+    }
+  });
+});

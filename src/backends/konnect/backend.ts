@@ -1,6 +1,7 @@
 import type { DesiredState, State } from '../../model/state.js';
 import { childListKey, manages } from '../../model/scope.js';
 import { address } from '../../model/kind.js';
+import { unchosenStrategy } from './implicit-strategy.js';
 import { error, warning, type Problem } from '../../diagnostics/problems.js';
 import { quote } from '../../diagnostics/quote.js';
 import { configPortal } from './v3/config-portal.js';
@@ -88,11 +89,7 @@ export class KonnectBackend implements Backend {
    * session developer, who can do so only for applications it owns itself or through a team.
    */
   async checkDesired(desired: DesiredState): Promise<Problem[]> {
-    const problems: Problem[] = [
-      ...(await this.#unmanageableCredentials(desired)),
-      ...labelLimits(desired),
-      ...this.#fullNameChanges(desired),
-    ];
+    const problems: Problem[] = [...(await this.#unmanageableCredentials(desired)), ...labelLimits(desired), ...this.#fullNameChanges(desired)];
     const portal = this.#last?.ctx.portal;
     for (const v of desired.state.ofKind('product_version')) {
       // Visibility lives on the publication too: an unpublished version reads back as private.
@@ -192,26 +189,9 @@ export class KonnectBackend implements Backend {
   }
 
   unmet(plan: Plan): string | undefined {
-    const reasons = [this.#sessionUnmet(plan), this.#strategyUnmet(plan)].filter((r) => r !== undefined);
-    return reasons.length === 0 ? undefined : reasons.join('; ');
-  }
-
-  /**
-   * A new application that names no auth_strategy gets the portal's default strategy, else the
-   * portal's only key-auth one (v3/application.ts implicitStrategy): with neither, its create would fail.
-   */
-  #strategyUnmet(plan: Plan): string | undefined {
     const last = this.#last;
-    const strategyless = plan.changes.filter((c) => c.kind === 'application' && c.action === 'create' && (c.after as { auth_strategy?: unknown } | null)?.auth_strategy === undefined);
-    if (last === undefined || strategyless.length === 0) return undefined;
-    const settings = plan.changes.find((c) => c.kind === 'portal_settings')?.after as { default_application_auth_strategy?: unknown } | undefined;
-    if (settings?.default_application_auth_strategy ?? last.ctx.portal.default_application_auth_strategy_id) return undefined;
-    const gone = new Set(plan.changes.filter((c) => c.action === 'delete').map((c) => c.address));
-    const kept = last.state.ofKind('auth_strategy').filter((s) => s.attrs.type === 'key_auth' && !gone.has(s.address)).length;
-    const made = plan.changes.filter((c) => c.kind === 'auth_strategy' && c.action === 'create' && (c.after as { type?: unknown } | null)?.type === 'key_auth').length;
-    if (kept + made === 1) return undefined;
-    const first = strategyless[0]!.address;
-    return `${strategyless.length === 1 ? `${first} names` : `${strategyless.length} new applications (${first}, …) name`} no auth_strategy, and the portal has no default strategy and ${kept + made} key-auth strategies to take instead: set auth_strategy`;
+    const reasons = [this.#sessionUnmet(plan), last && unchosenStrategy(plan, last.ctx, last.state)].filter((r) => r !== undefined);
+    return reasons.length === 0 ? undefined : reasons.join('; ');
   }
 
   #sessionUnmet(plan: Plan): string | undefined {

@@ -1,7 +1,7 @@
 import { BackendError, OWNER_LABEL } from '../../backend.js';
 import type { Adapters, IdAttrs, LiveObject, Write } from '../../adapter.js';
 import { deleted, repeatOn500, unknownOn500 } from '../context.js';
-import { implicitStrategy } from '../v3/application.js';
+import { implicitStrategy } from '../implicit-strategy.js';
 import { clientApplicationPath, type ClassicContext } from './context.js';
 import type { AppItem } from './wire.js';
 

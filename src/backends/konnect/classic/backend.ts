@@ -16,6 +16,7 @@ import { classicConfigProblems, classicPeopleProblems } from './checks.js';
 import { ClassicContext, type SessionOwner } from './context.js';
 import { classicAdapters } from './index.js';
 import type { ClassicPortalItem } from './wire.js';
+import { unchosenStrategy } from '../implicit-strategy.js';
 
 /** A read and the state it gave, kept for the writes after it. */
 interface Reading {
@@ -107,6 +108,12 @@ export class KonnectClassicBackend implements Backend {
 
   /** Plans that need the developer session (MAPPING 4.6: the Portal API's writes), when there is none; and adoption, which the session cannot do. */
   unmet(plan: Plan): string | undefined {
+    const last = this.#last;
+    const reasons = [this.#sessionUnmet(plan), last && unchosenStrategy(plan, last.ctx, last.state)].filter((r) => r !== undefined);
+    return reasons.length === 0 ? undefined : reasons.join('; ');
+  }
+
+  #sessionUnmet(plan: Plan): string | undefined {
     const adopted = plan.changes.find((c) => c.kind === 'application' && c.adopt === true);
     if (adopted !== undefined) return `${adopted.address} is another developer's application, and the classic portal lets only its developer change it`;
     const needs = plan.changes.filter(

@@ -3,6 +3,7 @@ import type { Adapters, IdAttrs, LiveObject, Write } from '../../adapter.js';
 import { deleted, repeatOn500, unknownOn500, PROTECTED_LABEL, REFERENCE_LABEL, userLabels, withProtection, type V3Context } from './context.js';
 import type { AppItem } from './wire.js';
 import type { KonnectContext } from '../context.js';
+import { implicitStrategy } from '../implicit-strategy.js';
 
 /**
  * Applications ↔ portal-management v3 (MAPPING 3.2): the reference ID is the label
@@ -117,18 +118,4 @@ async function ownerId(ctx: V3Context, a: Write<'application'>['attrs']): Promis
   const developer = (await ctx.developers()).find((d) => d.email.toLowerCase() === email.toLowerCase());
   if (developer === undefined) throw new BackendError(`application "${a.reference_id}": no developer ${email} in the portal`, 400);
   return { type: 'developer', id: developer.id };
-}
-
-/**
- * The strategy of an application whose config names none: the portal's default, else the only
- * key-auth strategy the portal has (DECISION: Konnect needs one, and the config may leave it out).
- */
-export async function implicitStrategy(ctx: KonnectContext, reference: string): Promise<string | undefined> {
-  if (ctx.portal.default_application_auth_strategy_id) return undefined;
-  const keyAuth = [...ctx.strategyTypes].filter(([, type]) => type === 'key_auth');
-  if (keyAuth.length === 1) return keyAuth[0]![0];
-  throw new BackendError(
-    `application "${reference}": the portal has no default auth strategy and ${keyAuth.length} key-auth strategies: set the application's auth_strategy`,
-    400,
-  );
 }
