@@ -71,7 +71,8 @@ function check(value: unknown, shape: Shape & { nullable?: boolean }, path: stri
         if (record[name] === undefined) problems.push({ field: `${prefix}${name}`, rule: 'required', reason: `"${prefix}${name}" is required`, source: 'body' });
       }
       for (const [name, item] of Object.entries(record)) {
-        const field = shape.fields[name];
+        // Own fields only: a body key like "constructor" must not find Object.prototype's.
+        const field = Object.hasOwn(shape.fields, name) ? shape.fields[name] : undefined;
         if (field === undefined) {
           if (!shape.additional) problems.push({ field: `${prefix}${name}`, rule: 'unknown_property', reason: `"${prefix}${name}" is not allowed`, source: 'body' });
           continue;

@@ -225,6 +225,17 @@ describe('requests the fuzz found ending the emulator or answered 500 (fixed in 
     const gateway = await httpRequest(`${emu.gatewayUrl}/%FF/v1`, 'GET', {}, undefined);
     expect(gateway.status).toBe(404);
   });
+
+  it('a body key named like an Object.prototype member ("constructor", "toString") is an unknown field: 400, not a 500', async () => {
+    const emu = await emulatorProcess(['--token', TOKEN]);
+    for (const key of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const body = `{"name":"x","version":"v1","${key}":{"":0}}`;
+      const answer = await httpRequest(`${emu.adminUrl}/v3/apis`, 'POST', { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body);
+      expect(answer.status, `${key}: ${answer.text}`).toBe(400);
+      expect(answer.contentType).toBe('application/problem+json');
+    }
+    expect(emu.alive()).toBe(true);
+  });
 });
 
 describe.each(['v3', 'classic'] as const)('the %s emulator answers malformed requests with problem+json and never crashes', (flavour) => {
