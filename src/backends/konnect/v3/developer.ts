@@ -9,7 +9,10 @@ import type { DeveloperItem } from './wire.js';
  * plan refuses it, see checkDesired), and a developer is never replaced, since deleting one deletes
  * their applications.
  */
-export function developers(ctx: V3Context): Adapters['developer'] {
+/** What the adapter needs of a context: the developer routes are the same on v3 and classic (v2), but for the prefix. */
+export type DevelopersContext = Pick<V3Context, 'admin' | 'counters' | 'forget' | 'listFresh' | 'developers' | 'portalPath'>;
+
+export function developers(ctx: DevelopersContext): Adapters['developer'] {
   const path = `${ctx.portalPath}/developers`;
   const one = (id: string) => `${path}/${encodeURIComponent(id)}`;
   return {
@@ -29,6 +32,7 @@ export function developers(ctx: V3Context): Adapters['developer'] {
         throw new BackendError(`developer "${a.email}": Konnect cannot change a developer's full_name (update-developer takes only a status)`, 400);
       }
       if (a.status !== undefined && a.status !== live?.status) await repeatOn500(ctx, () => ctx.admin.patch(one(id), { status: a.status }));
+      ctx.forget(path);
     },
     delete: async (id) => {
       await deleted(() => repeatOn500(ctx, () => ctx.admin.delete(one(id))));
