@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Generates src/types/*.ts from schemas/*.json. The schemas are the single source of truth:
 // never edit the generated files by hand. `--check` exits 1 when a generated file is stale.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { compile } from 'json-schema-to-typescript';
+import { writeOrCheck } from './write-generated.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -28,23 +29,4 @@ export async function generate(target) {
   });
 }
 
-async function main() {
-  const check = process.argv.includes('--check');
-  let stale = 0;
-  for (const target of TARGETS) {
-    const text = await generate(target);
-    if (check) {
-      const current = await readFile(root + target.out, 'utf8').catch(() => '');
-      if (current !== text) {
-        stale++;
-        console.error(`${target.out} is stale: run npm run gen:types`);
-      }
-    } else {
-      await writeFile(root + target.out, text);
-      console.log(`wrote ${target.out}`);
-    }
-  }
-  process.exitCode = stale ? 1 : 0;
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await writeOrCheck(TARGETS, generate, 'npm run gen:types');

@@ -2,11 +2,12 @@
 // Generates the schema validators as ajv standalone code from schemas/*.json, so that no run of
 // portalctl compiles a schema (about 80 ms a run) or loads ajv's compiler. The schemas stay the single
 // source of truth: never edit the generated files by hand. `--check` exits 1 when one is stale.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Ajv, _ } from 'ajv';
 import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone/index.js';
+import { writeOrCheck } from './write-generated.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -50,23 +51,4 @@ export async function generate(target) {
   return BANNER + standaloneCode(ajv, validate) + '\n';
 }
 
-async function main() {
-  const check = process.argv.includes('--check');
-  let stale = 0;
-  for (const target of TARGETS) {
-    const text = await generate(target);
-    if (check) {
-      const current = await readFile(root + target.out, 'utf8').catch(() => '');
-      if (current !== text) {
-        stale++;
-        console.error(`${target.out} is stale: run npm run gen:validators`);
-      }
-    } else {
-      await writeFile(root + target.out, text);
-      console.log(`wrote ${target.out}`);
-    }
-  }
-  process.exitCode = stale ? 1 : 0;
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await writeOrCheck(TARGETS, generate, 'npm run gen:validators');
