@@ -2,6 +2,8 @@
 // options always write the same files, byte for byte.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+// The emulator's seeded generator, from the build (npm run bench builds first).
+import { mulberry32 as prng } from '../dist/util/seeded-random.js';
 
 /** The default organisation (scale 1): the size of a large Konnect organisation. */
 export const DEFAULT_SIZE = { applications: 10_000, products: 200, versionsPerProduct: 2, registrationsPerApplication: 2, credentialsPerApplication: 1, files: 200 };
@@ -31,18 +33,6 @@ export function countsOf(size) {
     registrations: size.applications * size.registrationsPerApplication,
     credentials: size.applications * size.credentialsPerApplication,
     files: size.files,
-  };
-}
-
-/** mulberry32: a small seeded PRNG, enough for varied but reproducible data. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -5,6 +5,8 @@
  * limiter or a load balancer would, so nothing changed; 500 and a reset connection happen after it
  * was handled half of the time, so a client sees a write that landed but whose answer was lost.
  */
+import { mulberry32 } from '../util/seeded-random.js';
+
 export type Fault = { kind: '429' | '503' | '500' | 'reset'; after: boolean };
 
 export class Faults {
@@ -46,16 +48,4 @@ export class Faults {
     if (pick < 0.75) return { kind: '500', after };
     return { kind: 'reset', after };
   }
-}
-
-/** A small, fast, seeded generator of numbers in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
