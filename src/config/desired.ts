@@ -85,11 +85,12 @@ export function buildDesired(documents: readonly ValidDocument[]): DesiredParts 
     // section, or a list under each object of its parent kind (which gives it the parent's key).
     const declare = (kind: Kind, item: Record<string, unknown>, path: DataPath, inherited: Record<string, string>) => {
       const spec = SPECS[kind];
-      const { protected: isProtected, ...fields } = item;
-      for (const child of spec.children) delete fields[child.list];
-      for (const listed of LISTED_ON.get(kind) ?? []) delete fields[listed.list];
-      const attrs = { ...inherited, ...fields } as AttrsByKind[Kind];
-      const key = add(kind, attrs, isProtected as boolean | undefined, path);
+      // Its attributes: the item without `protected` and the lists that declare other objects (the
+      // schema closes every item, so no key here is `__proto__`).
+      const attrs: Record<string, unknown> = { ...inherited };
+      const notAttributes = NOT_ATTRIBUTES.get(kind)!;
+      for (const field of Object.keys(item)) if (!notAttributes.has(field)) attrs[field] = item[field];
+      const key = add(kind, attrs as AttrsByKind[Kind], item.protected as boolean | undefined, path);
       // Objects declared from the other side (a developer's teams): one per listed key, the same
       // object as when declared in its own place, so declaring it in both is no duplicate.
       for (const listed of LISTED_ON.get(kind) ?? []) {
@@ -141,3 +142,8 @@ const LISTED_ON = (() => {
   }
   return byKind;
 })();
+
+/** The fields of each kind's config items that are not its attributes: `protected`, and lists of other objects. */
+const NOT_ATTRIBUTES = new Map(
+  (Object.keys(SPECS) as Kind[]).map((kind) => [kind, new Set(['protected', ...SPECS[kind].children.map((c) => c.list), ...(LISTED_ON.get(kind) ?? []).map((l) => l.list)])]),
+);

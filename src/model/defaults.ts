@@ -1,5 +1,8 @@
 import { configSchema, resolveRef, type SchemaNode } from '../schemas.js';
 
+/** Fills in a value's defaults (a copy when anything is filled in or the value is an object). */
+type Filler = (value: unknown) => unknown;
+
 /**
  * A copy of `value` with the schema's `default`s filled in wherever a property is absent, at any
  * depth: into nested objects that are present (after filling in a default object), and into the
@@ -7,32 +10,73 @@ import { configSchema, resolveRef, type SchemaNode } from '../schemas.js';
  * that are not attributes (`protected`, child lists).
  */
 export function withSchemaDefaults<T extends object>(definition: string, value: T, skip: readonly string[] = []): T {
-  const node = configSchema().definitions?.[definition];
-  if (!node) throw new Error(`schema: no definition ${definition}`);
-  return fill(node, value, new Set(skip)) as T;
-}
-
-function fill(schema: SchemaNode, value: unknown, skip: ReadonlySet<string> = new Set()): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  const node = branchOf(resolveRef(schema), value as Record<string, unknown>);
-  if (!node.properties) return value;
-  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  for (const [name, property] of Object.entries(node.properties)) {
-    if (skip.has(name)) continue;
-    const present = out[name];
-    const given = present === undefined ? resolveDefault(property) : present;
-    if (given !== undefined) out[name] = fill(property, given);
+  const cacheKey = `${definition}\u0000${skip.join('\u0000')}`;
+  let filler = topLevel.get(cacheKey);
+  if (filler === undefined) {
+    const node = configSchema().definitions?.[definition];
+    if (!node) throw new Error(`schema: no definition ${definition}`);
+    filler = compile(node, new Set(skip));
+    topLevel.set(cacheKey, filler);
   }
-  return out;
+  return filler(value) as T;
 }
 
-/** A discriminated oneOf's branch for this value's tag (the node itself when it has none). */
-function branchOf(node: SchemaNode, value: Record<string, unknown>): SchemaNode {
-  if (!node.oneOf || !node.discriminator) return node;
-  const tag = value[node.discriminator.propertyName];
-  return node.oneOf.map(resolveRef).find((branch) => branch.properties?.[node.discriminator!.propertyName]?.enum?.includes(tag)) ?? node;
+// Every object of a config passes through here: the schema is walked once per node, into fillers.
+const topLevel = new Map<string, Filler>();
+const nested = new WeakMap<SchemaNode, Filler>();
+const NONE: ReadonlySet<string> = new Set();
+
+function compile(schema: SchemaNode, skip: ReadonlySet<string>): Filler {
+  const node = resolveRef(schema);
+  if (!node.oneOf || !node.discriminator) return fillObject(node, skip);
+  // A discriminated oneOf: the branch whose tag enum holds the value's tag (the node itself when none does).
+  const tag = node.discriminator.propertyName;
+  const branches = node.oneOf.map(resolveRef).map((branch) => ({ tags: branch.properties?.[tag]?.enum ?? [], fill: lazy(() => fillObject(branch, skip)) }));
+  const own = lazy(() => fillObject(node, skip));
+  return (value) => {
+    if (!isRecord(value)) return value;
+    const chosen = branches.find((branch) => branch.tags.includes(value[tag]));
+    return (chosen?.fill ?? own)()(value);
+  };
 }
 
-function resolveDefault(property: SchemaNode): unknown {
-  return property.default === undefined ? undefined : structuredClone(property.default);
+function fillObject(node: SchemaNode, skip: ReadonlySet<string>): Filler {
+  if (!node.properties) return (value) => value;
+  const properties = Object.entries(node.properties)
+    .filter(([name]) => !skip.has(name))
+    .map(([name, property]) => ({ name, default: property.default, fill: lazy(() => nestedFiller(property)) }));
+  return (value) => {
+    if (!isRecord(value)) return value;
+    const out: Record<string, unknown> = { ...value };
+    for (const property of properties) {
+      const present = out[property.name];
+      const given = present === undefined ? copyOf(property.default) : present;
+      if (given !== undefined) out[property.name] = property.fill()(given);
+    }
+    return out;
+  };
+}
+
+function nestedFiller(schema: SchemaNode): Filler {
+  let filler = nested.get(schema);
+  if (filler === undefined) {
+    filler = compile(schema, NONE);
+    nested.set(schema, filler);
+  }
+  return filler;
+}
+
+/** A default as a fresh value: objects and lists are copied, so that no two objects share one. */
+function copyOf(value: unknown): unknown {
+  return value !== null && typeof value === 'object' ? structuredClone(value) : value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Made on first use: a schema may refer to itself. */
+function lazy<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
 }

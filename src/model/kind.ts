@@ -164,6 +164,9 @@ export function completeKind<K extends Kind>(def: KindDefinition<K>, neighbours:
   const refs = [...parentRef, ...(def.refs ?? [])];
   const notAttributes = ['protected', ...neighbours.children.map((c) => c.list)];
   const parentField = 'parent' in place ? place.parentField : undefined;
+  // Called for every object at every stage (tens of thousands of times): each reference is read by a
+  // function made once per kind.
+  const compiled = refs.map(referenceReader);
   return {
     ...def,
     section: 'section' in place ? place.section : neighbours.sectionOf(place.parent),
@@ -171,8 +174,15 @@ export function completeKind<K extends Kind>(def: KindDefinition<K>, neighbours:
     children: neighbours.children,
     refDefinitions: refs,
     key: (a) => keyOf(def, a),
-    references: (a) => refs.flatMap((ref) => referenceTo(ref, a)),
-    parentAddress: (a) => (parentRef.length === 0 ? undefined : referenceTo(parentRef[0]!, a)[0]?.address),
+    references: (a) => {
+      const out: Reference[] = [];
+      for (const ref of compiled) {
+        const found = ref(a);
+        if (found !== undefined) out.push(found);
+      }
+      return out;
+    },
+    parentAddress: (a) => (compiled.length === 0 || parentRef.length === 0 ? undefined : compiled[0]!(a)?.address),
     // The parent's key is not written in the config: the parent it is declared under gives it.
     identifyingFields: new Set([...def.keyFields, ...refs.flatMap((r) => r.fields)].filter((f) => f !== parentField)),
     withDefaults: (a) => {
@@ -182,11 +192,19 @@ export function completeKind<K extends Kind>(def: KindDefinition<K>, neighbours:
   };
 }
 
-function referenceTo(ref: RefDefinition, attrs: object): Reference[] {
-  const values = ref.fields.map((f) => valueAtPath(attrs, f));
-  // null is "none" (a portal without a default strategy), not a key.
-  if (values.some((v) => v === undefined || v === null)) return [];
-  return [{ address: address(ref.kind, joinKey(values.map(String))), field: ref.fields[ref.fields.length - 1]!, ...(ref.cascade && { cascade: true }) }];
+/** Reads one reference of an object's attributes: undefined when a field it needs is absent. */
+function referenceReader(ref: RefDefinition): (attrs: object) => Reference | undefined {
+  const field = ref.fields[ref.fields.length - 1]!;
+  return (attrs) => {
+    let key = '';
+    for (let i = 0; i < ref.fields.length; i++) {
+      const value = valueAtPath(attrs, ref.fields[i]!);
+      // null is "none" (a portal without a default strategy), not a key.
+      if (value === undefined || value === null) return undefined;
+      key = i === 0 ? String(value) : joinKey([key, String(value)]);
+    }
+    return ref.cascade ? { address: address(ref.kind, key), field, cascade: true } : { address: address(ref.kind, key), field };
+  };
 }
 
 function keyOf<K extends Kind>(def: KindDefinition<K>, attrs: AttrsByKind[K]): string {
