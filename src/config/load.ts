@@ -4,14 +4,12 @@ import type { State } from '../model/state.js';
 import type { DesiredState } from '../model/state.js';
 import { mapBounded, MAX_OPEN_FILES } from './bounded.js';
 import { buildDesired, type ValidDocument } from './desired.js';
-import { substituteEnv } from './env.js';
 import { findConfigFiles, type FoundFiles } from './files.js';
-import { parseConfigText, type DataPath } from './parse.js';
-import { error, type Problem } from '../diagnostics/problems.js';
+import { locatedDocument } from './parse.js';
+import { checkInParallel, PARALLEL_THRESHOLD, type Job, type ParallelOptions } from './parse-pool.js';
+import type { Problem } from '../diagnostics/problems.js';
 import { readConfigFile, type ReadResult } from './read.js';
-import { validateConfigData } from './schema.js';
 import { checkSemantics } from './semantics.js';
-import { isIdentifyingPath } from './identifying.js';
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
@@ -24,6 +22,8 @@ export interface LoadOptions {
   namespace?: string;
   /** Where the files are read from: the work tree (the default), or elsewhere (git's objects at a ref). */
   source?: ConfigSource;
+  /** How the files are spread over threads; by default, worker threads from PARALLEL_THRESHOLD characters of config. */
+  parallel?: ParallelOptions;
 }
 
 /**
@@ -66,6 +66,12 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
   if (problems.some(isError)) uncheckAll();
 
   const texts = await mapBounded(files, MAX_OPEN_FILES, (file) => source.read(file));
+  const jobs: Job[] = [];
+  for (const [i, read] of texts.entries()) if (read.ok) jobs.push({ index: jobs.length, file: files[i]!, text: read.text });
+  const size = jobs.reduce((sum, job) => sum + job.text.length, 0);
+  const checked = await checkInParallel(jobs, env, options.parallel ?? (size >= PARALLEL_THRESHOLD ? {} : { workers: 0 }));
+
+  let next = 0;
   files.forEach((file, i) => {
     const read = texts[i]!;
     if (!read.ok) {
@@ -73,37 +79,12 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
       uncheckAll();
       return;
     }
-    const parsed = parseConfigText(file, read.text);
-    problems.push(...parsed.problems);
-    if (parsed.problems.some(isError)) uncheckAll();
-    for (const doc of parsed.documents) {
-      const substitution = substituteEnv(doc.data, env);
-      for (const p of substitution.problems) problems.push(error(p.message, doc.locate(p.path)));
-
-      // Names and references make up addresses, which plans print: they may not be secret.
-      let secretNames = 0;
-      for (const { path } of substitution.secrets) {
-        if (isIdentifyingPath(path)) {
-          secretNames++;
-          // A list item (a developer's teams) is named with its list: `teams[0]`.
-          const last = path[path.length - 1];
-          const field = typeof last === 'number' || /^\d+$/.test(String(last)) ? `${String(path[path.length - 2])}[${String(last)}]` : String(last);
-          problems.push(error(`${field}: \${{ env }} is not allowed in names and references (they appear in plans)`, doc.locate(path)));
-        }
-      }
-      const secret = new Set(substitution.secrets.map((x) => pathKey(x.path)));
-      const unset = new Set(substitution.problems.map((p) => pathKey(p.path)));
-      const schemaProblems = validateConfigData(doc.data, (path) => secret.has(pathKey(path)));
-      for (const p of schemaProblems) {
-        // A value whose substitution failed was already reported; its emptiness is no news.
-        if (!unset.has(pathKey(p.path))) problems.push(error(p.message, doc.locate(p.path, p.atKey)));
-      }
-      // Only a document without any error is merged: a secret name must not become an address.
-      if (schemaProblems.length === 0 && substitution.problems.length === 0 && secretNames === 0) {
-        valid.push({ doc, config: doc.data as PortalctlConfig, secrets: substitution.secrets });
-      } else {
-        for (const section of sectionsOf(doc.data)) unchecked.add(section);
-      }
+    const result = checked[next++]!;
+    problems.push(...result.problems);
+    if (result.unreadable) uncheckAll();
+    for (const section of result.unchecked) unchecked.add(section);
+    for (const doc of result.valid) {
+      valid.push({ doc: locatedDocument(file, doc, result.lineStarts), config: doc.data as PortalctlConfig, secrets: doc.secrets });
     }
   });
 
@@ -125,14 +106,4 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
 
 function isError(problem: Problem): boolean {
   return problem.severity === 'error';
-}
-
-/** The top-level sections a (possibly invalid) document's data declares. */
-function sectionsOf(data: unknown): Section[] {
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) return [];
-  return SECTIONS.filter((section) => Object.hasOwn(data, section));
-}
-
-function pathKey(path: DataPath): string {
-  return path.map(String).join('\u0000');
 }

@@ -1,4 +1,5 @@
-import { Alias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { Alias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
+import { documentPositions, keyIndex, offsetAt, type DocumentPositions, type KeyIndex } from './positions.js';
 import { error, warning, type Problem, type SourcePos } from '../diagnostics/problems.js';
 
 /** A path into a document's data: map keys and sequence indexes, as in ajv's instancePath. */
@@ -20,6 +21,21 @@ export interface ParsedFile {
   problems: Problem[];
 }
 
+/** A parsed file as plain values (no AST, no closures): what a worker thread posts back. */
+export interface PortableFile {
+  documents: PortableDocument[];
+  problems: Problem[];
+  /** The LineCounter's line starts: offsets become lines and columns through them. */
+  lineStarts: number[];
+  /** The stack overflowed on deep nesting: what was found depends on the stack the thread had. */
+  overflowed: boolean;
+}
+
+export interface PortableDocument {
+  data: unknown;
+  positions: DocumentPositions;
+}
+
 /**
  * Parses a config file's text (YAML, or JSON, which is YAML too). Every YAML document in it
  * (separated by `---`) is a partial config. Merge keys (`<<: *defaults`) are expanded. Syntax
@@ -27,15 +43,35 @@ export interface ParsedFile {
  * line and column; a document with errors yields no data, so nothing half-parsed reaches validation.
  */
 export function parseConfigText(file: string, text: string): ParsedFile {
+  const parsed = parsePortable(file, text);
+  return { documents: parsed.documents.map((doc) => locatedDocument(file, doc, parsed.lineStarts)), problems: parsed.problems };
+}
+
+/**
+ * parseConfigText's work, as plain values: each document's data and the positions of its nodes.
+ * The AST is dropped as soon as a document is read: it takes many times the data's memory.
+ */
+export function parsePortable(file: string, text: string): PortableFile {
   const lineCounter = new LineCounter();
   const problems: Problem[] = [];
-  const documents: ParsedDocument[] = [];
+  const documents: PortableDocument[] = [];
   const posAt = (offset: number): SourcePos => ({ file, ...lineCounter.linePos(offset) });
 
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, merge: true });
   // A text with nothing but comments parses to an empty list or to a document without contents.
+  let overflowed = false;
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
-    for (const e of doc.errors) problems.push(error(yamlMessage(e.code, e.message), posAt(e.pos[0])));
+    let tooDeep = false;
+    for (const e of doc.errors) {
+      // The parser may overflow the stack more than once as it unwinds (where depends on the stack
+      // left): one error says it.
+      if (isStackOverflow(e.message)) {
+        overflowed = true;
+        if (tooDeep) continue;
+        tooDeep = true;
+      }
+      problems.push(error(yamlMessage(e.code, e.message), posAt(e.pos[0])));
+    }
     for (const w of doc.warnings) problems.push(warning(yamlMessage(w.code, w.message), posAt(w.pos[0])));
     if (doc.errors.length > 0 || doc.contents === null) continue;
 
@@ -43,6 +79,7 @@ export function parseConfigText(file: string, text: string): ParsedFile {
     try {
       data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (cause) {
+      if (cause instanceof Error && isStackOverflow(cause.message)) overflowed = true;
       const badMerge = findBadMerge(doc);
       const message =
         cause instanceof ReferenceError && /alias/i.test(cause.message)
@@ -53,13 +90,21 @@ export function parseConfigText(file: string, text: string): ParsedFile {
       problems.push(error(message, posAt(badMerge ?? doc.contents.range?.[0] ?? 0)));
       continue;
     }
-    documents.push({
-      file,
-      data,
-      locate: (path, key = false) => posAt(findOffset(doc, path, key)),
-    });
+    documents.push({ data, positions: documentPositions(doc) });
   }
-  return { documents, problems };
+  return { documents, problems, lineStarts: lineCounter.lineStarts, overflowed };
+}
+
+/** A document of a PortableFile, with `locate` answering from its positions. */
+export function locatedDocument(file: string, doc: PortableDocument, lineStarts: number[]): ParsedDocument {
+  const lineCounter = new LineCounter();
+  lineCounter.lineStarts = lineStarts;
+  let index: KeyIndex | undefined;
+  return {
+    file,
+    data: doc.data,
+    locate: (path, key = false) => ({ file, ...lineCounter.linePos(offsetAt(doc.positions, path, key, (index ??= keyIndex(doc.positions)))) }),
+  };
 }
 
 /** The yaml package's messages, first line only (they may carry a source excerpt). */
@@ -67,57 +112,12 @@ function yamlMessage(code: string, message: string): string {
   const first = message.split('\n', 1)[0]!.replace(/ at line \d+, column \d+:?$/, '');
   if (code === 'DUPLICATE_KEY') return 'duplicate key in mapping (each key may appear once)';
   // The parser recurses per level: thousands of nested [ or { overflow the stack, which it reports as is.
-  if (/Maximum call stack size exceeded/i.test(first)) return 'YAML: nested too deeply (hundreds of levels of lists or mappings inside each other)';
+  if (isStackOverflow(first)) return 'YAML: nested too deeply (hundreds of levels of lists or mappings inside each other)';
   return `YAML: ${first}`;
 }
 
-/**
- * Offset of the deepest node on `path` that exists (the parent when a key is missing, as for a
- * "missing field" error). With `key`, the offset of the map key naming the last segment. A field a
- * merge key brought in is found where it is written: in the merged mapping (the anchor).
- */
-function findOffset(doc: Document, path: DataPath, key: boolean): number {
-  let node: Node | null = doc.contents as Node | null;
-  let offset = node?.range?.[0] ?? 0;
-  for (const [i, segment] of path.entries()) {
-    node = resolve(doc, node);
-    let next: Node | null = null;
-    if (isMap(node)) {
-      const pair = findPair(doc, node, String(segment), 0);
-      if (pair) {
-        const keyNode = pair.key as Node;
-        if (key && i === path.length - 1) return keyNode.range?.[0] ?? offset;
-        next = (pair.value as Node | null) ?? keyNode;
-      }
-    } else if (isSeq(node) && typeof segment === 'number') {
-      next = (node.items[segment] as Node | undefined) ?? null;
-    } else if (isSeq(node) && /^\d+$/.test(String(segment))) {
-      next = (node.items[Number(segment)] as Node | undefined) ?? null;
-    }
-    if (!next) return offset;
-    node = next;
-    offset = node.range?.[0] ?? offset;
-  }
-  return offset;
-}
-
-/**
- * The pair of `map` under `key`: its own, else the first one its merge keys bring in (in their
- * order, as the merge itself takes them; an own pair overrides a merged one).
- */
-function findPair(doc: Document, map: YAMLMap, key: string, depth: number): Pair | undefined {
-  const own = map.items.find((p) => isPair(p) && isScalar(p.key) && typeof p.key.value !== 'symbol' && String(p.key.value) === key);
-  if (own || depth > MAX_ALIAS_COUNT) return own;
-  for (const p of map.items) {
-    if (!(isPair(p) && isScalar(p.key) && typeof p.key.value === 'symbol')) continue; // `<<` with merge on
-    const value = resolve(doc, p.value as Node | null);
-    const sources = isSeq(value) ? value.items.map((item) => resolve(doc, item as Node | null)) : [value];
-    for (const source of sources) {
-      const found = isMap(source) ? findPair(doc, source, key, depth + 1) : undefined;
-      if (found) return found;
-    }
-  }
-  return undefined;
+function isStackOverflow(message: string): boolean {
+  return /Maximum call stack size exceeded/i.test(message);
 }
 
 /** Offset of the first merge key whose value is not a mapping (or an alias of one, or a list of them). */

@@ -1,0 +1,80 @@
+import { SECTIONS, type Section } from '../model/kind.js';
+import { error, type Problem } from '../diagnostics/problems.js';
+import { substituteEnv, type EnvSecret } from './env.js';
+import { isIdentifyingPath } from './identifying.js';
+import { locatedDocument, parsePortable, type DataPath, type PortableDocument } from './parse.js';
+import { validateConfigData } from './schema.js';
+
+/**
+ * One config file, parsed and checked on its own: each document's environment values substituted
+ * and its data validated against the schema, every problem located. What it holds is plain values,
+ * so a worker thread can do this work and post the result (see parse-pool.ts).
+ */
+export interface CheckedFile {
+  problems: Problem[];
+  /** A syntax (or alias, merge) error: the file may declare anything. */
+  unreadable: boolean;
+  /** The documents without any error, ready to be merged. */
+  valid: ValidPortable[];
+  /** Sections that the documents with errors declare (not merged, so references into them are not checked). */
+  unchecked: Section[];
+  lineStarts: number[];
+  /** The parser overflowed the stack (deep nesting): what it found depends on the thread's stack. */
+  overflowed: boolean;
+}
+
+export interface ValidPortable extends PortableDocument {
+  secrets: EnvSecret[];
+}
+
+/** Parses and checks one file's text, with `env` for the substitutions. */
+export function checkConfigText(file: string, text: string, env: NodeJS.ProcessEnv): CheckedFile {
+  const parsed = parsePortable(file, text);
+  const problems = parsed.problems;
+  const result: CheckedFile = { problems, unreadable: problems.some(isError), valid: [], unchecked: [], lineStarts: parsed.lineStarts, overflowed: parsed.overflowed };
+  for (const portable of parsed.documents) {
+    const doc = locatedDocument(file, portable, parsed.lineStarts);
+    const substitution = substituteEnv(doc.data, env);
+    for (const p of substitution.problems) problems.push(error(p.message, doc.locate(p.path)));
+
+    // Names and references make up addresses, which plans print: they may not be secret.
+    let secretNames = 0;
+    for (const { path } of substitution.secrets) {
+      if (isIdentifyingPath(path)) {
+        secretNames++;
+        // A list item (a developer's teams) is named with its list: `teams[0]`.
+        const last = path[path.length - 1];
+        const field = typeof last === 'number' || /^\d+$/.test(String(last)) ? `${String(path[path.length - 2])}[${String(last)}]` : String(last);
+        problems.push(error(`${field}: \${{ env }} is not allowed in names and references (they appear in plans)`, doc.locate(path)));
+      }
+    }
+    const secret = new Set(substitution.secrets.map((x) => pathKey(x.path)));
+    const unset = new Set(substitution.problems.map((p) => pathKey(p.path)));
+    const schemaProblems = validateConfigData(doc.data, (path) => secret.has(pathKey(path)));
+    for (const p of schemaProblems) {
+      // A value whose substitution failed was already reported; its emptiness is no news.
+      if (!unset.has(pathKey(p.path))) problems.push(error(p.message, doc.locate(p.path, p.atKey)));
+    }
+    // Only a document without any error is merged: a secret name must not become an address.
+    if (schemaProblems.length === 0 && substitution.problems.length === 0 && secretNames === 0) {
+      result.valid.push({ ...portable, secrets: substitution.secrets });
+    } else {
+      for (const section of sectionsOf(doc.data)) if (!result.unchecked.includes(section)) result.unchecked.push(section);
+    }
+  }
+  return result;
+}
+
+function isError(problem: Problem): boolean {
+  return problem.severity === 'error';
+}
+
+/** The top-level sections a (possibly invalid) document's data declares. */
+function sectionsOf(data: unknown): Section[] {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return [];
+  return SECTIONS.filter((section) => Object.hasOwn(data, section));
+}
+
+function pathKey(path: DataPath): string {
+  return path.map(String).join('\u0000');
+}
