@@ -236,8 +236,10 @@ export class KonnectBackend implements Backend {
 
   /** Sets or removes the namespace's mark of values from the environment (env-label.ts), unless the portal already says so. */
   async writeEnvValues(namespace: string, count: number): Promise<void> {
-    const { id } = await this.#resolved();
-    const updated = await writeEnvLabel<Portal>(this.#clients.admin, `/v3/portals/${encodeURIComponent(id)}`, namespace, count);
+    const portal = await this.#resolved();
+    // The portal as this run read it says so already (most often: no mark, none wanted): no request.
+    if (envValuesOn(portal, namespace) === count) return;
+    const updated = await writeEnvLabel<Portal>(this.#clients.admin, `/v3/portals/${encodeURIComponent(portal.id)}`, namespace, count);
     if (updated !== undefined) this.#portal = Promise.resolve(updated);
   }
 

@@ -152,8 +152,10 @@ export class KonnectClassicBackend implements Backend {
 
   /** Sets or removes the namespace's mark of values from the environment (env-label.ts), unless the portal already says so. */
   async writeEnvValues(namespace: string, count: number): Promise<void> {
-    const { id } = (await this.#context()).portal;
-    const updated = await writeEnvLabel<Portal>(this.#clients.admin, `/v2/portals/${encodeURIComponent(id)}`, namespace, count);
+    const { portal } = await this.#context();
+    // The portal as this run read it says so already (most often: no mark, none wanted): no request.
+    if (envValuesOn(portal, namespace) === count) return;
+    const updated = await writeEnvLabel<Portal>(this.#clients.admin, `/v2/portals/${encodeURIComponent(portal.id)}`, namespace, count);
     if (updated !== undefined) this.#portal = Promise.resolve(classicPortal(updated));
   }
 
