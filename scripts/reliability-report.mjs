@@ -90,17 +90,17 @@ const PROMISES = [
       ['secrets.scan', 'test/reliability/secrets.test.ts (scanner: test/reliability/secret-scan.ts)', 'plan, apply, dump and reconcile on local and on an emulator process; every output and file scanned'],
       ['secrets.transport', 'test/reliability/secrets.test.ts', 'plain http off loopback refused, and sent with --insecure'],
       ['secrets.token', 'test/reliability/secrets.test.ts', 'wrong, missing and malformed tokens'],
+      [
+        'secrets.dump',
+        'test/reliability/secrets.test.ts, test/env-mark.test.ts',
+        'dump of an emulator process that keeps values from the environment as sent: refused without the config they were applied from (exit 1, nothing written); with --config, written as its `${{ env }}` templates; a plain dump once a config that takes none is applied',
+      ],
     ],
   },
 ];
 
 /** Where a promise does not hold yet: each with the test that shows it (an it.fails that turns red once fixed). */
-const GAPS = [
-  [
-    'dump --backend konnect writes values that came from `${{ env }}` in the clear: Konnect keeps the value it is sent, and nothing on a konnect object says which values came from the environment (the local backend keeps sealed hashes and dumps `${{ env "PORTALCTL_…" }}` placeholders).',
-    'test/reliability/secrets.test.ts (KNOWN GAP)',
-  ],
-];
+const GAPS = [];
 
 function readFigures() {
   const out = new Map();

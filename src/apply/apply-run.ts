@@ -7,7 +7,8 @@ import type { Change, Plan } from '../types/plan.js';
 import { checkCredentialsOut, CredentialsSink, readCredentials, removeCredentials } from './credentials-file.js';
 import { lostKeys, readJournal, writeJournal } from './key-journal.js';
 import { execute, type Outcome } from './executor.js';
-import { recordAppliedCommit, type CommitRecord } from './record-commit.js';
+import { isComplete, recordAppliedCommit, type CommitRecord } from './record-commit.js';
+import { markEnvValues, unmarkEnvValues } from './env-mark.js';
 import { changedValues, unresolvedVariables } from './planned-resource.js';
 
 export interface ApplyRunOptions {
@@ -64,8 +65,12 @@ export async function applyRun(backend: Backend, options: ApplyRunOptions): Prom
     const lost = keyFile === undefined ? new Set<string>() : await lostKeys(keyFile);
     const plan = await options.plan(lost);
     options.onPlan?.(plan);
-    // Nothing to change: the portal already matches the plan's commit.
-    if (plan.changes.length === 0) return withCommit({ plan, outcomes: [] as Outcome[] }, await recordAppliedCommit(tx, plan, []));
+    // Nothing to change: the portal already matches the plan's commit (and its use of the environment).
+    if (plan.changes.length === 0) {
+      await markEnvValues(tx, plan);
+      await unmarkEnvValues(tx, plan);
+      return withCommit({ plan, outcomes: [] as Outcome[] }, await recordAppliedCommit(tx, plan, []));
+    }
 
     checkDeleteLimit(plan, options.maxDeletes);
     checkSecretsHaveAHome(plan, { credentialsFile: keyFile !== undefined, terminal: options.showsKeys });
@@ -78,6 +83,8 @@ export async function applyRun(backend: Backend, options: ApplyRunOptions): Prom
       throw new UserError(`values from the environment changed since the plan was made: ${changed.join(', ')}; plan again (nothing applied)`, ExitCode.refused);
     }
     await options.beforeWrites?.(plan);
+    // Before the first write: an interrupted apply leaves the portal marked too.
+    await markEnvValues(tx, plan);
 
     // Before the portal makes a key, the journal says it is on its way: a process killed before the
     // key reaches the file leaves a live credential the next run knows to make again.
@@ -90,8 +97,10 @@ export async function applyRun(backend: Backend, options: ApplyRunOptions): Prom
       // Each new key is in the credentials file before its credential counts as made (and is saved).
       ...(sink && { onSecret: (change: Change, secret: string) => sink.add(change.address, secret) }),
     });
+    const stopped = options.signal?.aborted === true;
+    if (isComplete(plan, outcomes, stopped)) await unmarkEnvValues(tx, plan);
     // Recorded with the apply's writes, and only when every change landed.
-    return withCommit({ plan, outcomes }, await recordAppliedCommit(tx, plan, outcomes, { stopped: options.signal?.aborted === true }));
+    return withCommit({ plan, outcomes }, await recordAppliedCommit(tx, plan, outcomes, { stopped }));
   });
   if (keyFile === undefined) return run;
   const forgotten = await forgetDeletedKeys(keyFile, run.outcomes);

@@ -19,12 +19,16 @@ export async function recordAppliedCommit(tx: Transaction, plan: Pick<Plan, 'nam
   const source = plan.source_commit;
   if (source === undefined || tx.recordApplied === undefined) return undefined;
   const commit = `commit ${source.commit.slice(0, 12)}${source.dirty ? ' (dirty)' : ''}`;
-  const complete = options.stopped !== true && outcomes.length === plan.changes.length && outcomes.every((o) => o.status === 'applied');
-  if (!complete) return { recorded: false, line: `${commit} not recorded as applied` };
+  if (!isComplete(plan, outcomes, options.stopped === true)) return { recorded: false, line: `${commit} not recorded as applied` };
   try {
     await tx.recordApplied(plan.namespace, { commit: source.commit, dirty: source.dirty, at: (options.now ?? new Date()).toISOString().replace(/\.\d+Z$/, 'Z') });
   } catch (cause) {
     return { recorded: false, line: `${commit} not recorded as applied: ${cause instanceof Error ? cause.message : String(cause)}` };
   }
   return { recorded: true, line: `recorded ${commit} as applied to namespace "${plan.namespace}"` };
+}
+
+/** Whether an apply brought the portal to its plan: every change applied (or none to make), and not stopped by a signal. */
+export function isComplete(plan: Pick<Plan, 'changes'>, outcomes: readonly Outcome[], stopped: boolean): boolean {
+  return !stopped && outcomes.length === plan.changes.length && outcomes.every((o) => o.status === 'applied');
 }

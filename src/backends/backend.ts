@@ -28,6 +28,12 @@ export interface Transaction {
    * (local: in the same atomic save, under the lock). Absent: the backend keeps no such record.
    */
   recordApplied?(namespace: string, record: AppliedRecord): Promise<void>;
+  /**
+   * Marks on the portal that `namespace`'s config takes `count` values from the environment (0
+   * removes the mark), unless the portal already says so. Absent: the backend does not keep such
+   * values as sent (local keeps salted hashes), so dump needs no mark.
+   */
+  recordEnvValues?(namespace: string, count: number): Promise<void>;
 }
 
 /** The commit a namespace was last applied from, as the portal records it (plan JSON `applied`). */
@@ -92,6 +98,8 @@ export interface Backend {
   unmet?(plan: Plan): string | undefined;
   /** What the portal records as last applied for `namespace` (Transaction.recordApplied), if anything. */
   readApplied?(namespace: string): Promise<AppliedRecord | undefined>;
+  /** How many values the config last applied for `namespace` takes from the environment, as the portal marks it (Transaction.recordEnvValues); 0: none. */
+  readEnvValues?(namespace: string): Promise<number>;
   /** Network requests so far (remote backends). */
   requestCounts?(): RequestCounts;
 }

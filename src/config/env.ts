@@ -32,6 +32,11 @@ export function resolveTemplate(template: string, env: NodeJS.ProcessEnv): { val
   return { value, missing };
 }
 
+/** The variables a template reads (`key-${{ env "A" }}-${{ env "B" }}`: A, B), in order. */
+export function templateVariables(template: string): string[] {
+  return [...template.matchAll(SUBSTITUTION)].map((m) => m[1]!);
+}
+
 /**
  * Replaces `${{ env "NAME" }}` in every string value of `data`, in place. A missing variable or a
  * malformed substitution is a problem at that value. Substituted values are secrets from then on:

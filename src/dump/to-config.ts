@@ -1,4 +1,6 @@
 import { isSealed } from '../model/sealed.js';
+import { templateVariables } from '../config/env.js';
+import { replaceAtPaths } from '../model/attr-paths.js';
 import type { AnyResource } from '../model/resource.js';
 import type { State } from '../model/state.js';
 import type { PortalctlConfig } from '../types/config.js';
@@ -10,16 +12,24 @@ import { parseGenerationName } from '../model/kinds/credential-generation.js';
 /**
  * The live state as config: every object, nested as the config nests it (versions in products,
  * registrations and credentials in applications), without backend ids or owner labels. Validating
- * the result succeeds, and planning it against the same portal shows no changes. A sealed value
- * (it came from the environment, and only its hash is stored) becomes a `${{ env "PORTALCTL_…" }}`
- * substitution wherever it sits, in every kind; `envNames` lists them.
+ * the result succeeds, and planning it against the same portal shows no changes. Where `templates`
+ * (the config the portal was applied from: dump --config) has a `${{ env }}` template, at an
+ * address and attribute path the live object has, that template is written instead of the value.
+ * A sealed value elsewhere (it came from the environment, and only its hash is stored) becomes a
+ * `${{ env "PORTALCTL_…" }}` substitution wherever it sits, in every kind. `envNames` lists the
+ * variables the result reads.
  */
-export function stateToConfig(state: State, namespace: string): { config: PortalctlConfig; envNames: string[] } {
-  const envNames = new EnvNames();
+export function stateToConfig(state: State, namespace: string, templates?: ReadonlyMap<string, Readonly<Record<string, string>>>): { config: PortalctlConfig; envNames: string[] } {
+  // A made-up name never takes one the config's templates read.
+  const envNames = new EnvNames([...(templates?.values() ?? [])].flatMap((t) => Object.values(t).flatMap(templateVariables)));
   const byAddress = (a: AnyResource, b: AnyResource) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
   // Every resource is opened once, in address order, so that the variable names do not depend on the store's order.
   const opened = new Map<string, Record<string, unknown>>();
-  for (const r of [...state.all()].sort(byAddress)) opened.set(r.address, unsealAsEnv(r.attrs, r.address, envNames) as Record<string, unknown>);
+  for (const r of [...state.all()].sort(byAddress)) {
+    const written = templates?.get(r.address);
+    const attrs = written === undefined ? r.attrs : replaceAtPaths(r.attrs, Object.keys(written), (value, path) => (value === undefined ? value : envNames.template(written[path]!)));
+    opened.set(r.address, unsealAsEnv(attrs, r.address, envNames) as Record<string, unknown>);
+  }
 
   // The config nesting, built parents first: each object's config item, by address.
   // A singleton's section holds its one object (it is always there); the others list theirs.
@@ -82,7 +92,18 @@ function unsealAsEnv<T>(value: T, address: string, envNames: EnvNames, path: (st
  */
 class EnvNames {
   readonly all: string[] = [];
-  private readonly taken = new Set<string>();
+  private readonly taken: Set<string>;
+
+  /** `reserved`: names the config's templates read, which no made-up name may take. */
+  constructor(reserved: Iterable<string> = []) {
+    this.taken = new Set(reserved);
+  }
+
+  /** A template of the config, written as it is: the variables it reads are listed too. */
+  template(template: string): string {
+    for (const name of templateVariables(template)) if (!this.all.includes(name)) this.all.push(name);
+    return template;
+  }
 
   take(parts: readonly (string | number)[]): string {
     const base = ['PORTALCTL', ...parts].join('_').toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/_+$/, '');

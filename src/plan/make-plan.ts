@@ -52,6 +52,8 @@ export async function makePlan(paths: readonly string[], backend: Backend, input
   const unmet = backend.unmet?.(plan);
   if (unmet !== undefined) plan.warnings.push(`this plan cannot be applied: ${unmet}`);
   if (inputs.base) problems.push(...(await compareWithBase(plan, paths, rotations.desired, scoped, inputs.base, loadOptions, at)));
+  const envValues = [...desired.state.all()].reduce((n, r) => n + Object.keys(r.envTemplates ?? {}).length, 0);
+  if (envValues > 0) plan.env_values = envValues; // apply marks a portal that keeps them as sent
   const counts = backend.requestCounts?.();
   if (counts !== undefined) plan.metadata = { requests: counts.requests, retried: counts.retried };
   return { plan, warnings: problems };

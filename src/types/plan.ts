@@ -124,6 +124,10 @@ export interface Plan {
      */
     at?: string;
   };
+  /**
+   * How many values the whole config takes from the environment (`${{ env }}`), over all its objects, whether they change or not; absent when none. A konnect portal keeps those values as sent, so apply marks the namespace on it with this count before its first write (and removes the mark after a complete apply of a config that takes none): dump then needs the config (dump --config) to write them as their templates.
+   */
+  env_values?: number;
 }
 /**
  * One object to create, update, replace or delete.

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { AppliedRecord } from '../backend.js';
 import type { HttpClient } from './http-client.js';
+import { namespaceLabelKey, patchPortalLabel } from './namespace-label.js';
 
 /**
  * The commit a namespace was last applied from, kept as one label on the portal (MAPPING 1.4: keys
@@ -9,14 +9,10 @@ import type { HttpClient } from './http-client.js';
  * would be too long; value `<commit>[-dirty].<YYYYMMDDTHHMMSSZ>`: the commit's first 40 characters
  * (all of a SHA-1 id), which leaves exactly room for the marker and the time.
  */
-const KEY_PREFIX = 'portalctl-commit.';
-const HASHED_KEY_PREFIX = 'portalctl-commit-h.';
-const MAX = 63;
 const VALUE = /^([0-9a-f]{7,40})(-dirty)?(?:\.(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z)?$/;
 
 export function appliedLabelKey(namespace: string): string {
-  const key = KEY_PREFIX + namespace;
-  return key.length <= MAX ? key : HASHED_KEY_PREFIX + createHash('sha256').update(namespace).digest('hex').slice(0, 32);
+  return namespaceLabelKey('portalctl-commit', namespace);
 }
 
 export function appliedLabelValue(record: AppliedRecord): string {
@@ -40,14 +36,12 @@ export function appliedOn(portal: { labels?: Record<string, string> }, namespace
 }
 
 /**
- * Sets the namespace's label on the portal at `path` (v3 or classic: both take `labels` on their
- * update-portal), unless it already names this commit; returns the portal as updated, if it was.
- * The PATCH carries every label the portal has, read just before (MAPPING 1.4 DECISION: the same
- * result whether Konnect merges labels or replaces them).
+ * Sets the namespace's label on the portal at `path` (patchPortalLabel), unless it already names
+ * this commit; returns the portal as updated, if it was.
  */
 export async function writeAppliedLabel<P extends { labels?: Record<string, string> }>(admin: HttpClient, path: string, namespace: string, record: AppliedRecord): Promise<P | undefined> {
   const portal = await admin.get<P>(path);
   const now = appliedOn(portal, namespace);
   if (now !== undefined && now.commit === record.commit.slice(0, 40) && now.dirty === record.dirty) return undefined;
-  return admin.patch<P>(path, { labels: { ...portal.labels, [appliedLabelKey(namespace)]: appliedLabelValue(record) } });
+  return patchPortalLabel(admin, path, portal, appliedLabelKey(namespace), appliedLabelValue(record));
 }

@@ -9,6 +9,7 @@ import type { Plan } from '../../types/plan.js';
 import { AdaptedTransaction } from '../adapted-transaction.js';
 import type { AppliedRecord, Backend, RequestCounts, Transaction } from '../backend.js';
 import { appliedOn, writeAppliedLabel } from './applied-label.js';
+import { envValuesOn, writeEnvLabel } from './env-label.js';
 import { LABEL_VALUE, MAX_USER_LABELS, overLabelLimit } from './label-rules.js';
 import { LazyTransaction } from './lazy-transaction.js';
 import { readLive } from '../live.js';
@@ -228,6 +229,20 @@ export class KonnectBackend implements Backend {
     if (updated !== undefined) this.#portal = Promise.resolve(updated);
   }
 
+  /** From the portal's labels as last read, as readApplied. */
+  async readEnvValues(namespace: string): Promise<number> {
+    return envValuesOn(await this.#resolved(), namespace);
+  }
+
+  /** Sets or removes the namespace's mark of values from the environment (env-label.ts), unless the portal already says so. */
+  async writeEnvValues(namespace: string, count: number): Promise<void> {
+    const portal = await this.#resolved();
+    // The portal as this run read it says so already (most often: no mark, none wanted): no request.
+    if (envValuesOn(portal, namespace) === count) return;
+    const updated = await writeEnvLabel<Portal>(this.#clients.admin, `/v3/portals/${encodeURIComponent(portal.id)}`, namespace, count);
+    if (updated !== undefined) this.#portal = Promise.resolve(updated);
+  }
+
   /** The writes start from the read made inside the transaction (the plan's), or from a fresh one. */
   async transaction<T>(run: (tx: Transaction) => Promise<T>): Promise<T> {
     this.#last = undefined;
@@ -236,7 +251,7 @@ export class KonnectBackend implements Backend {
         const { ctx, state } = await this.opening();
         return new AdaptedTransaction(v3Adapters(ctx), state, { seal: false });
       };
-      return await run(new LazyTransaction(open, (namespace, record) => this.writeApplied(namespace, record)));
+      return await run(new LazyTransaction(open, (namespace, record) => this.writeApplied(namespace, record), (namespace, count) => this.writeEnvValues(namespace, count)));
     } finally {
       this.#last = undefined;
     }

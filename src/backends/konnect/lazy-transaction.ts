@@ -12,6 +12,7 @@ export class LazyTransaction implements Transaction {
   constructor(
     private readonly open: () => Promise<AdaptedTransaction>,
     readonly recordApplied: (namespace: string, record: AppliedRecord) => Promise<void>,
+    readonly recordEnvValues: (namespace: string, count: number) => Promise<void>,
   ) {}
 
   async create(resource: AnyResource, ctx: WriteContext): Promise<CreateResult> {

@@ -5,6 +5,7 @@ import type { Plan } from '../../../types/plan.js';
 import { AdaptedTransaction } from '../../adapted-transaction.js';
 import type { AppliedRecord, Backend, RequestCounts, Transaction } from '../../backend.js';
 import { appliedOn, writeAppliedLabel } from '../applied-label.js';
+import { envValuesOn, writeEnvLabel } from '../env-label.js';
 import { LazyTransaction } from '../lazy-transaction.js';
 import { readLive } from '../../live.js';
 import { connectionFromOptions, type KonnectConnection, type KonnectOptions } from '../connection.js';
@@ -144,11 +145,25 @@ export class KonnectClassicBackend implements Backend {
     if (updated !== undefined) this.#portal = Promise.resolve(classicPortal(updated));
   }
 
+  /** From the portal's labels as resolved, as readApplied. */
+  async readEnvValues(namespace: string): Promise<number> {
+    return envValuesOn((await this.#context()).portal, namespace);
+  }
+
+  /** Sets or removes the namespace's mark of values from the environment (env-label.ts), unless the portal already says so. */
+  async writeEnvValues(namespace: string, count: number): Promise<void> {
+    const { portal } = await this.#context();
+    // The portal as this run read it says so already (most often: no mark, none wanted): no request.
+    if (envValuesOn(portal, namespace) === count) return;
+    const updated = await writeEnvLabel<Portal>(this.#clients.admin, `/v2/portals/${encodeURIComponent(portal.id)}`, namespace, count);
+    if (updated !== undefined) this.#portal = Promise.resolve(classicPortal(updated));
+  }
+
   /** The writes start from the read made inside the transaction (the plan's), or from a fresh one. */
   async transaction<T>(run: (tx: Transaction) => Promise<T>): Promise<T> {
     this.#last = undefined;
     try {
-      return await run(new LazyTransaction(() => this.#opening(), (namespace, record) => this.writeApplied(namespace, record)));
+      return await run(new LazyTransaction(() => this.#opening(), (namespace, record) => this.writeApplied(namespace, record), (namespace, count) => this.writeEnvValues(namespace, count)));
     } finally {
       this.#last = undefined;
     }
