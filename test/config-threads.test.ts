@@ -121,10 +121,10 @@ describe('config files checked on worker threads', () => {
       const read = await readConfigFile(file);
       if (read.ok) jobs.push({ index: jobs.length, file, text: read.text });
     }
-    const threaded = await checkInParallel(jobs, ENV, { workers: 2, ownShare: 0 });
+    const threaded = await checkInParallel(jobs, { values: ENV }, { workers: 2, ownShare: 0 });
     expect(threaded.length).toBe(jobs.length);
     jobs.forEach((job, i) => {
-      const alone = checkConfigText(job.file, job.text, ENV);
+      const alone = checkConfigText(job.file, job.text, { values: ENV });
       expect({ ...threaded[i], problems: withoutOverflowColumn(threaded[i]!.problems) }, job.file).toEqual({ ...alone, problems: withoutOverflowColumn(alone.problems) });
     });
   });
@@ -132,7 +132,7 @@ describe('config files checked on worker threads', () => {
   it('a worker that fails rejects the load with its reason instead of hanging', async () => {
     const jobs = [{ index: 0, file: 'x.yaml', text: 'a: 1\n' }, { index: 1, file: 'y.yaml', text: 'b: 1\n' }];
     // A worker given the environment it cannot clone never starts.
-    const failing = checkInParallel(jobs, { ...ENV, BAD: (() => undefined) as unknown as string }, { workers: 1, ownShare: 0 });
+    const failing = checkInParallel(jobs, { values: { ...ENV, BAD: (() => undefined) as unknown as string } }, { workers: 1, ownShare: 0 });
     await expect(failing).rejects.toThrow(/could not be cloned/);
   });
 });

@@ -27,8 +27,20 @@ export interface ValidPortable extends PortableDocument {
   secrets: EnvSecret[];
 }
 
-/** Parses and checks one file's text, with `env` for the substitutions. */
-export function checkConfigText(file: string, text: string, env: NodeJS.ProcessEnv): CheckedFile {
+/**
+ * What the substitutions take: the environment's values, or only where the templates are (`dump
+ * --config`, which may run where the variables are not set): every variable then counts as set to
+ * its own template, and a value from the environment is not schema-checked (it is not known).
+ */
+export type EnvSource = { values: NodeJS.ProcessEnv } | { templatesOnly: true };
+
+/** Every variable set, to its own template. */
+const EVERY_VARIABLE_SET: NodeJS.ProcessEnv = new Proxy({}, { get: (_target, name) => (typeof name === 'string' ? `\${{ env "${name}" }}` : undefined) });
+
+/** Parses and checks one file's text, with `source` for the substitutions. */
+export function checkConfigText(file: string, text: string, source: EnvSource): CheckedFile {
+  const templatesOnly = 'templatesOnly' in source;
+  const env = templatesOnly ? EVERY_VARIABLE_SET : source.values;
   const parsed = parsePortable(file, text);
   const problems = parsed.problems;
   const result: CheckedFile = { problems, unreadable: problems.some(isError), valid: [], unchecked: [], lineStarts: parsed.lineStarts, overflowed: parsed.overflowed };
@@ -50,7 +62,7 @@ export function checkConfigText(file: string, text: string, env: NodeJS.ProcessE
     }
     const secret = new Set(substitution.secrets.map((x) => pathKey(x.path)));
     const unset = new Set(substitution.problems.map((p) => pathKey(p.path)));
-    const schemaProblems = validateConfigData(doc.data, (path) => secret.has(pathKey(path)));
+    const schemaProblems = validateConfigData(doc.data, (path) => secret.has(pathKey(path))).filter((p) => !(templatesOnly && secret.has(pathKey(p.path))));
     for (const p of schemaProblems) {
       // A value whose substitution failed was already reported; its emptiness is no news.
       if (!unset.has(pathKey(p.path))) problems.push(error(p.message, doc.locate(p.path, p.atKey)));

@@ -14,6 +14,12 @@ import { checkSemantics } from './semantics.js';
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /**
+   * Only where the config takes values from the environment, not the values (dump --config): every
+   * variable counts as set, values from the environment are not schema-checked, and references and
+   * registration rules are not checked (each object's templates are all that is asked for).
+   */
+  templatesOnly?: boolean;
+  /**
    * Live state to resolve references into sections the files do not declare (plan, apply). A promise
    * is awaited only once the files are read and parsed: the live state is read meanwhile.
    */
@@ -69,7 +75,7 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
   const jobs: Job[] = [];
   for (const [i, read] of texts.entries()) if (read.ok) jobs.push({ index: jobs.length, file: files[i]!, text: read.text });
   const size = jobs.reduce((sum, job) => sum + job.text.length, 0);
-  const checked = await checkInParallel(jobs, env, options.parallel ?? (size >= PARALLEL_THRESHOLD ? {} : { workers: 0 }));
+  const checked = await checkInParallel(jobs, options.templatesOnly ? { templatesOnly: true } : { values: env }, options.parallel ?? (size >= PARALLEL_THRESHOLD ? {} : { workers: 0 }));
 
   let next = 0;
   files.forEach((file, i) => {
@@ -99,7 +105,7 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
     files,
   };
   if (parts.portal) desired.portal = parts.portal.value;
-  problems.push(...checkSemantics(desired, await options.outside, unchecked));
+  if (!options.templatesOnly) problems.push(...checkSemantics(desired, await options.outside, unchecked));
 
   return problems.some(isError) ? { problems } : { desired, problems };
 }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { checkConfigText, type CheckedFile } from './check-file.js';
+import { checkConfigText, type CheckedFile, type EnvSource } from './check-file.js';
 
 /** One file to check: its place in the reading order (jobs[i].index is i), its name, its text. */
 export interface Job {
@@ -11,7 +11,7 @@ export interface Job {
 
 export interface WorkerInput {
   jobs: Job[];
-  env: NodeJS.ProcessEnv;
+  source: EnvSource;
 }
 
 /** A file's result; `redo`: check it in the main thread (the worker's stack overflowed, or it threw). */
@@ -57,29 +57,29 @@ export interface ParallelOptions {
  * the results come back in the jobs' order, as if checked one after the other here. A worker that
  * fails (an exception, a crash) rejects the whole: that is a defect, not a problem in the config.
  */
-export async function checkInParallel(jobs: readonly Job[], env: NodeJS.ProcessEnv, options: ParallelOptions = {}): Promise<CheckedFile[]> {
+export async function checkInParallel(jobs: readonly Job[], source: EnvSource, options: ParallelOptions = {}): Promise<CheckedFile[]> {
   // Every file is checked below an await, the main thread's share, a worker's file checked again and
   // all files without workers alike: the stack left to the parser (deep nesting) is the same for all.
   await Promise.resolve();
   const workers = WORKERS_AVAILABLE ? (options.workers ?? Math.max(1, availableParallelism() - 1)) : 0;
   const results = new Array<CheckedFile>(jobs.length);
   if (workers === 0) {
-    for (const job of jobs) results[job.index] = checkConfigText(job.file, job.text, env);
+    for (const job of jobs) results[job.index] = checkConfigText(job.file, job.text, source);
     return results;
   }
   const redo: Job[] = [];
   const shares = split(jobs, workers, options.ownShare ?? OWN_SHARE / (workers + 1));
-  const running = shares.slice(1).filter((share) => share.length > 0).map((share) => runWorker(share, env, results, redo));
+  const running = shares.slice(1).filter((share) => share.length > 0).map((share) => runWorker(share, source, results, redo));
   // Whatever happens to one worker, none is left running (the process could not exit).
   const stopAll = () => running.forEach((r) => void r.worker.terminate());
   try {
-    for (const job of shares[0]!) results[job.index] = checkConfigText(job.file, job.text, env);
+    for (const job of shares[0]!) results[job.index] = checkConfigText(job.file, job.text, source);
     await Promise.all(running.map((r) => r.done));
   } catch (cause) {
     stopAll();
     throw cause;
   }
-  for (const job of redo) results[job.index] = checkConfigText(job.file, job.text, env);
+  for (const job of redo) results[job.index] = checkConfigText(job.file, job.text, source);
   return results;
 }
 
@@ -104,8 +104,8 @@ function split(jobs: readonly Job[], workers: number, ownShare: number): Job[][]
   return shares;
 }
 
-function runWorker(share: Job[], env: NodeJS.ProcessEnv, results: CheckedFile[], redo: Job[]): { worker: Worker; done: Promise<void> } {
-  const input: WorkerInput = { jobs: share, env: { ...env } };
+function runWorker(share: Job[], source: EnvSource, results: CheckedFile[], redo: Job[]): { worker: Worker; done: Promise<void> } {
+  const input: WorkerInput = { jobs: share, source: 'values' in source ? { values: { ...source.values } } : source };
   const worker = new Worker(WORKER_URL, { workerData: input, resourceLimits: { stackSizeMb: WORKER_STACK_MB } });
   const byIndex = new Map(share.map((job) => [job.index, job]));
   let received = 0;

@@ -4,11 +4,11 @@ import type { WorkerInput, WorkerOutput } from './parse-pool.js';
 
 // A worker thread of parse-pool.ts: checks the files it was given, posting each result as it is done.
 // The environment came in workerData (memory only), for the substitutions.
-const { jobs, env } = workerData as WorkerInput;
+const { jobs, source } = workerData as WorkerInput;
 for (const job of jobs) {
   let checked: CheckedFile;
   try {
-    checked = checkConfigText(job.file, job.text, env);
+    checked = checkConfigText(job.file, job.text, source);
   } catch {
     // The main thread checks the file again: the same exception is then its own, as without workers.
     checked = { problems: [], unreadable: true, valid: [], unchecked: [], lineStarts: [], overflowed: true };

@@ -47,7 +47,7 @@ export function registerDump(program: Command, ctx: Context): void {
       // With --config, the portal (and a classic portal's namespace) is the config's, as for plan.
       const backend = openBackend(options.config === undefined ? options : { ...options, configPaths: options.config }, ctx.io);
       const live = await backend.read();
-      const chosen = templates === undefined ? options.namespace : (options.namespace ?? templates.namespace ?? 'default');
+      const chosen = templates === undefined ? options.namespace : (options.namespace ?? templates.namespace);
       const namespace = chosen ?? commonOwner(live) ?? 'default';
       const slice = options.all ? { state: live, otherNamespaces: new Map<string, number>(), unowned: 0 } : sliceByOwner(live, namespace, options.ownedOnly !== true);
       await refuseUnmarkedValues(backend, options.all ? namespacesIn(live, namespace) : [namespace], templates && { namespace, count: templates.count }, ctx);
