@@ -103,11 +103,6 @@ export class HttpTransport {
       request.end(body);
     });
   }
-
-  /** Closes the idle connections (open ones close once their answer is read). */
-  close(): void {
-    this.#agent.destroy();
-  }
 }
 
 /** Socket errors as a person reads them. */
@@ -132,15 +127,19 @@ function noAnswer(error: Error): NoAnswerError {
 }
 
 class NodeAnswerHeaders implements AnswerHeaders {
-  constructor(readonly raw: IncomingHttpHeaders) {}
+  // Private: a Set-Cookie header holds the session cookie.
+  readonly #raw: IncomingHttpHeaders;
+  constructor(raw: IncomingHttpHeaders) {
+    this.#raw = raw;
+  }
 
   get(name: string): string | null {
-    const value = this.raw[name.toLowerCase()];
+    const value = this.#raw[name.toLowerCase()];
     if (value === undefined) return null;
     return Array.isArray(value) ? value.join(', ') : value;
   }
 
   getSetCookie(): string[] {
-    return this.raw['set-cookie'] ?? [];
+    return this.#raw['set-cookie'] ?? [];
   }
 }
