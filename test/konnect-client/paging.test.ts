@@ -98,4 +98,35 @@ describe('listAll', () => {
     expect(stub.requests).toHaveLength(10);
     expect(clients.counters).toEqual({ requests: 10, retried: 0 });
   });
+
+  it('asks for the pages that the first page’s total implies together, within --parallelism (1,000 objects: 2 round trips)', async () => {
+    const all = items(1000);
+    const stub = await stubServer(async (req, res) => {
+      const number = Number(req.query.get('page[number]'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      json(res, 200, { data: pageOf(all, number, 100), meta: { page: { number, size: 100, total: 1000 } } });
+    });
+    const clients = clientsFor(stub.url, { parallelism: 4 });
+    expect((await clients.admin.listAll<{ id: string }>('/v3/portals/p/applications')).map((x) => x.id)).toEqual(all.map((x) => x.id));
+    expect(stub.requests).toHaveLength(10);
+    expect(stub.requests[0]!.query.get('page[number]')).toBe('1');
+    expect(stub.maxInFlight).toBe(4);
+  });
+
+  it('a list that grows while it is read goes on past the first total; one that shrinks ends at its short page', async () => {
+    const growing = await stubServer((req, res) => {
+      const number = Number(req.query.get('page[number]'));
+      const all = items(number === 1 ? 250 : 520); // 520 by the time pages 2 and 3 are read
+      json(res, 200, { data: pageOf(all, number, 100), meta: { page: { number, size: 100, total: all.length } } });
+    });
+    expect(await clientsFor(growing.url).admin.listAll('/v3/apis')).toHaveLength(520);
+    expect(growing.requests).toHaveLength(6);
+    const shrinking = await stubServer((req, res) => {
+      const number = Number(req.query.get('page[number]'));
+      const all = items(number === 1 ? 450 : 150); // 150 by the time the other pages are read
+      json(res, 200, { data: pageOf(all, number, 100), meta: { page: { number, size: 100, total: all.length } } });
+    });
+    expect(await clientsFor(shrinking.url).admin.listAll('/v3/apis')).toHaveLength(150);
+  });
 });
+

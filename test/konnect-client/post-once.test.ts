@@ -143,7 +143,7 @@ describe('a POST is never repeated blindly', () => {
       ),
     );
     expect(error).toBeInstanceOf(UnreachableError);
-    expect((error as Error).message).toBe('POST /v3/portals/p/applications: connection closed without an answer (UND_ERR_SOCKET) (after 4 attempts; the object was not created)');
+    expect((error as Error).message).toBe('POST /v3/portals/p/applications: connection closed without an answer (ECONNRESET) (after 4 attempts; the object was not created)');
     expect(posts()).toBe(4);
   });
 });

@@ -3,6 +3,7 @@ import { escapeControl } from '../../diagnostics/quote.js';
 import type { DeveloperCredentials } from './connection.js';
 import { HttpError } from './http-errors.js';
 import { PAGE_SIZE, type HttpClient, type HttpMethod, type HttpResponse, type RequestOptions } from './http-client.js';
+import type { AnswerHeaders } from './http-transport.js';
 import { Secret, type Redactor } from './secret.js';
 
 /** The cookie the Portal API's authenticate sets and its client routes read (MAPPING 1.1). */
@@ -130,7 +131,7 @@ export class DeveloperSession {
 }
 
 /** The value of `portalaccesstoken` among the Set-Cookie headers, if any. */
-export function sessionCookie(headers: Headers): string | undefined {
+export function sessionCookie(headers: AnswerHeaders): string | undefined {
   for (const line of headers.getSetCookie()) {
     const pair = line.split(';', 1)[0] ?? '';
     const eq = pair.indexOf('=');

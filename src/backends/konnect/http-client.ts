@@ -3,6 +3,7 @@ import { escapeControl } from '../../diagnostics/quote.js';
 import { BackendError } from '../backend.js';
 import { createIdempotently } from './create-idempotently.js';
 import { HttpError, OutcomeUnknownError, UnreachableError } from './http-errors.js';
+import { HttpTransport, NoAnswerError, type Answer, type AnswerHeaders } from './http-transport.js';
 import { asProblem, describeErrorAnswer } from './problem.js';
 import { encodeQuery, type QueryObject } from './query.js';
 import type { RequestCounters } from './request-counters.js';
@@ -51,7 +52,7 @@ export interface RequestOptions {
 
 export interface HttpResponse<T = unknown> {
   status: number;
-  headers: Headers;
+  headers: AnswerHeaders;
   body: T;
 }
 
@@ -62,7 +63,7 @@ interface Page<T> {
 }
 
 type Attempt =
-  | { kind: 'answer'; response: Response; text: string }
+  | { kind: 'answer'; answer: Answer }
   | { kind: 'transient'; reason: string; status?: number; retryAfterMs?: number };
 
 /**
@@ -76,9 +77,11 @@ export class HttpClient {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #now: () => number;
+  readonly #transport: HttpTransport;
 
   constructor(options: HttpClientOptions) {
     this.#options = options;
+    this.#transport = new HttpTransport(options.baseUrl);
     this.#policy = options.retry ?? DEFAULT_RETRY_POLICY;
     this.#sleep = options.sleep ?? ((ms) => delay(ms));
     this.#random = options.random ?? Math.random;
@@ -130,22 +133,38 @@ export class HttpClient {
   /**
    * Every item of a list: `page[size]=100`, `page[number]=1,2,…`, until a page is empty, or shorter than
    * the page size, or `number * size` reaches `meta.page.total` (MAPPING 1.2 DECISION). The size is the
-   * one the server says it used, so a server that caps it lower does not end the list early.
+   * one the server says it used, so a server that caps it lower does not end the list early. Once a
+   * page has given the total, the pages it implies are asked for together (--parallelism bounds
+   * them), so a list of n pages costs about two round trips instead of n; they are read in order, with
+   * the same rule, so a list that shrank meanwhile ends where a page says so, and one that grew goes on.
    */
   async listAll<T>(path: string, query: QueryObject = {}): Promise<T[]> {
-    const items: T[] = [];
-    for (let number = 1; number <= MAX_PAGES; number++) {
+    const pageAt = async (number: number): Promise<T[] & { ends: boolean; size: number; total?: number }> => {
       const page = await this.get<Page<T> | undefined>(path, { ...query, 'page[size]': PAGE_SIZE, 'page[number]': number });
       if (typeof page !== 'object' || page === null || !Array.isArray(page.data)) {
         throw new BackendError(this.#clean(`GET ${path}: the answer is not a list (no "data" array)`));
       }
-      items.push(...page.data);
       const meta = page.meta?.page;
       const size = typeof meta?.size === 'number' && meta.size > 0 ? meta.size : PAGE_SIZE;
       const total = typeof meta?.total === 'number' ? meta.total : undefined;
-      if (page.data.length === 0 || page.data.length < size || (total !== undefined && number * size >= total)) return items;
+      const ends = page.data.length === 0 || page.data.length < size || (total !== undefined && number * size >= total);
+      return Object.assign(page.data, { ends, size, total });
+    };
+    const items: T[] = [];
+    let last = await pageAt(1);
+    items.push(...last);
+    for (let number = 1; !last.ends; ) {
+      if (number >= MAX_PAGES) throw new BackendError(this.#clean(`GET ${path}: more than ${MAX_PAGES} pages; the server seems to ignore page[number]`));
+      const through = last.total === undefined ? number + 1 : Math.min(MAX_PAGES, Math.max(number + 1, Math.ceil(last.total / last.size)));
+      const pages = await Promise.all(Array.from({ length: through - number }, (_, i) => pageAt(number + 1 + i)));
+      for (const page of pages) {
+        items.push(...page);
+        last = page;
+        number++;
+        if (page.ends) break;
+      }
     }
-    throw new BackendError(this.#clean(`GET ${path}: more than ${MAX_PAGES} pages; the server seems to ignore page[number]`));
+    return items;
   }
 
   /** One request, retried while transient if repeating it is safe; the parsed JSON body, or undefined when empty. */
@@ -155,7 +174,7 @@ export class HttpClient {
     const repeatable = isIdempotentMethod(method) || options.repeatable === true;
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.#options.semaphore.run(() => this.#attempt(method, target, label, options));
-      if (outcome.kind === 'answer') return this.#answer<T>(label, outcome.response, outcome.text);
+      if (outcome.kind === 'answer') return this.#answer<T>(label, outcome.answer);
       if (!repeatable) throw new OutcomeUnknownError(label, outcome.reason, outcome.status, outcome.retryAfterMs);
       if (attempt >= this.#policy.attempts) {
         throw new UnreachableError(`${label}: ${outcome.reason} (after ${attempt} attempts)`, outcome.status);
@@ -179,50 +198,43 @@ export class HttpClient {
     }
     counters.requests++;
     const started = this.#now();
+    let answer: Answer;
     try {
-      // redirect 'manual': Konnect does not redirect, and following one could carry the token elsewhere.
-      const response = await fetch(`${this.#options.baseUrl}${target}`, {
-        method,
-        headers,
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await response.text();
-      this.#debug(`${label} → ${response.status} in ${this.#now() - started} ms`);
-      if (isRetriableStatus(response.status) || (response.status === 500 && (isSafeMethod(method) || options.repeatable === true))) {
-        return {
-          kind: 'transient',
-          reason: this.#clean(describeErrorAnswer(response.status, parseJson(text), text, response.headers.get('content-type') ?? '')),
-          status: response.status,
-          retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), this.#now()),
-        };
-      }
-      return { kind: 'answer', response, text };
+      answer = await this.#transport.exchange({ method, target, headers, body, timeoutMs });
     } catch (error) {
-      const reason = noAnswerReason(error, timeoutMs);
-      if (reason === undefined) throw error;
-      this.#debug(`${label} → ${reason} after ${this.#now() - started} ms`);
-      return { kind: 'transient', reason: this.#clean(reason) };
+      if (!(error instanceof NoAnswerError)) throw error;
+      this.#debug(`${label} → ${error.message} after ${this.#now() - started} ms`);
+      return { kind: 'transient', reason: this.#clean(error.message) };
     }
+    const { status } = answer;
+    this.#debug(`${label} → ${status} in ${this.#now() - started} ms`);
+    if (isRetriableStatus(status) || (status === 500 && (isSafeMethod(method) || options.repeatable === true))) {
+      return {
+        kind: 'transient',
+        reason: this.#clean(describeErrorAnswer(status, parseJson(answer.text), answer.text, answer.headers.get('content-type') ?? '')),
+        status,
+        retryAfterMs: parseRetryAfter(answer.headers.get('retry-after'), this.#now()),
+      };
+    }
+    return { kind: 'answer', answer };
   }
 
-  #answer<T>(label: string, response: Response, text: string): HttpResponse<T> {
-    const { status } = response;
+  #answer<T>(label: string, answer: Answer): HttpResponse<T> {
+    const { status, headers, text } = answer;
     const json = parseJson(text);
     if (status >= 200 && status < 300) {
       if (text.trim() !== '' && json === NOT_JSON) {
         throw new BackendError(this.#clean(`${label}: ${status} answer is not JSON`), status);
       }
-      return { status, headers: response.headers, body: (json === NOT_JSON ? undefined : json) as T };
+      return { status, headers, body: (json === NOT_JSON ? undefined : json) as T };
     }
     if (status >= 300 && status < 400) {
-      const location = response.headers.get('location');
+      const location = headers.get('location');
       throw new HttpError(this.#clean(`${label}: ${status} redirect${location ? ` to ${withoutQuery(location)}` : ''}, not followed`), status);
     }
     // Kept on the error for adapters to read, so it must hold no secret either.
     const body = json === NOT_JSON ? undefined : this.#options.redactor.redactValue(json);
-    let message = `${label}: ${describeErrorAnswer(status, body, text, response.headers.get('content-type') ?? '')}`;
+    let message = `${label}: ${describeErrorAnswer(status, body, text, headers.get('content-type') ?? '')}`;
     if (status === 401 && this.#options.unauthorizedHint) message += ` (${this.#options.unauthorizedHint})`;
     throw new HttpError(this.#clean(message), status, asProblem(body));
   }
@@ -259,34 +271,4 @@ function readable(target: string): string {
 
 function withoutQuery(location: string): string {
   return location.replace(/[?#].*$/, '');
-}
-
-/** Socket errors as a person reads them. */
-const SOCKET_ERRORS: Record<string, string> = {
-  UND_ERR_SOCKET: 'connection closed without an answer',
-  ECONNRESET: 'connection reset',
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed',
-  ETIMEDOUT: 'connection timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-};
-
-/**
- * What went wrong when fetch threw: a timeout, or a connection that failed or dropped (fetch throws a
- * TypeError with the socket error as its cause). Undefined for anything else, which is a bug.
- */
-function noAnswerReason(error: unknown, timeoutMs: number): string | undefined {
-  if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return `no answer within ${timeoutMs} ms`;
-  }
-  if (error instanceof TypeError) {
-    const cause = (error as { cause?: unknown }).cause;
-    const info = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown; message?: unknown }) : {};
-    const code = typeof info.code === 'string' ? info.code : undefined;
-    const words = (code && SOCKET_ERRORS[code]) ?? (typeof info.message === 'string' ? info.message : error.message);
-    return `${words}${code ? ` (${code})` : ''}`;
-  }
-  return undefined;
 }

@@ -59,6 +59,18 @@ export class LocalEngine {
     return [...this.indexed.idsOf(table)].map((id) => [id, records[id]!]);
   }
 
+  /** The records of `table` that refer to `parentId` through `relation` (an application's registrations), with their ids: an index lookup, not a scan. */
+  childrenOf<T extends TableName>(table: T, relation: Relation, parentId: string): [string, RecordOf<T>][] {
+    if (StoreIndex.childTable(relation) !== table) throw new Error(`${relation} relates records of ${StoreIndex.childTable(relation)}, not ${table}`);
+    const records = tableOf(this.data, table);
+    return this.index.childrenOf(relation, parentId).map((id) => [id, records[id]!]);
+  }
+
+  /** The id of the record that holds `record`'s unique key (a name, a reference ID, per parent), if one does. */
+  holderOfKey<T extends TableName>(table: T, record: RecordOf<T>): string | undefined {
+    return this.index.holderOfKey(table, record);
+  }
+
   private get index(): StoreIndex {
     return (this.indexed ??= new StoreIndex(this.data));
   }

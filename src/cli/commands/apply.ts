@@ -8,7 +8,7 @@ import { checkNotStale, checkPlanTarget, readSavedPlan } from '../../plan/saved-
 import { appliedSummary, incompleteCounts, keysShownOnce, outcomeLine } from '../../render/apply-report.js';
 import { colorEnabled, palette } from '../../render/color.js';
 import { renderPlanText } from '../../render/text.js';
-import { addBackendOptions, openBackend, type BackendOptions } from '../backend-options.js';
+import { addBackendOptions, CONCURRENCY_HELP, openBackend, writeConcurrency, type BackendOptions } from '../backend-options.js';
 import { confirm } from '../confirm.js';
 import type { Context } from '../context.js';
 import { reportProblems } from '../report-problems.js';
@@ -21,7 +21,7 @@ interface ApplyOptions extends BackendOptions {
   maxDeletes?: string;
   credentialsOut?: string;
   adopt?: boolean;
-  concurrency: string;
+  concurrency?: string;
 }
 
 export function registerApply(program: Command, ctx: Context): void {
@@ -36,7 +36,7 @@ export function registerApply(program: Command, ctx: Context): void {
     .option('--max-deletes <n>', 'refuse (exit 3) a plan that deletes more than n objects')
     .option('--credentials-out <file>', 'write new credential keys to this file as they are made (JSON, mode 0600, merged into an existing file)')
     .option('--adopt', 'take over live objects with a matching key that carry no owner label')
-    .option('--concurrency <n>', 'writes in flight at once', '8')
+    .option('--concurrency <n>', CONCURRENCY_HELP)
     .addHelpText(
       'after',
       '\nNew credential keys are never logged. --credentials-out is checked before anything changes; each key is\n' +
@@ -49,7 +49,7 @@ export function registerApply(program: Command, ctx: Context): void {
       const io = ctx.io;
       const colors = palette(colorEnabled(io.stdoutIsTTY, io.env, ctx.noColor));
       const maxDeletes = options.maxDeletes === undefined ? undefined : wholeNumber('--max-deletes', options.maxDeletes);
-      const concurrency = Math.max(1, wholeNumber('--concurrency', options.concurrency));
+      const concurrency = writeConcurrency(options);
       checkInputs(paths, options);
       const backend = openBackend(options, ctx.io);
       const saved = options.plan === undefined ? undefined : await readSavedPlan(options.plan);

@@ -18,7 +18,7 @@ import { colorEnabled, palette } from '../../render/color.js';
 import { renderPlanText } from '../../render/text.js';
 import type { Plan } from '../../types/plan.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { addBackendOptions, openBackend, type BackendOptions } from '../backend-options.js';
+import { addBackendOptions, CONCURRENCY_HELP, openBackend, writeConcurrency, type BackendOptions } from '../backend-options.js';
 import { confirm } from '../confirm.js';
 import type { Context } from '../context.js';
 import { describeStop, stopCause, stopExitCode } from '../stop.js';
@@ -34,7 +34,7 @@ interface MigrateOptions extends BackendOptions {
   yes?: boolean;
   maxDeletes?: string;
   credentialsOut?: string;
-  concurrency: string;
+  concurrency?: string;
 }
 
 export function registerMigrate(program: Command, ctx: Context): void {
@@ -51,7 +51,7 @@ export function registerMigrate(program: Command, ctx: Context): void {
     .option('-y, --yes', 'with --apply: apply without asking (required when not run from a terminal)')
     .option('--max-deletes <n>', 'with --apply: refuse (exit 3) a plan that deletes more than n objects')
     .option('--credentials-out <file>', 'with --apply: write the re-issued credential keys to this file (JSON, mode 0600)')
-    .option('--concurrency <n>', 'with --apply: writes in flight at once', '8');
+    .option('--concurrency <n>', `with --apply: ${CONCURRENCY_HELP}`);
   addBackendOptions(command);
   // The target is --to: --backend would read as the source's.
   command.options.find((o) => o.long === '--backend')?.hideHelp();
@@ -76,7 +76,7 @@ export function registerMigrate(program: Command, ctx: Context): void {
       }
       checkNamespaceFlag(options.namespace);
       const maxDeletes = options.maxDeletes === undefined ? undefined : wholeNumber('--max-deletes', options.maxDeletes);
-      const concurrency = Math.max(1, wholeNumber('--concurrency', options.concurrency));
+      const concurrency = writeConcurrency(options);
       await checkOutFolder(options.out, paths, options.force === true);
 
       // The source: a dumped folder, read and validated by the normal loader (no target needed).

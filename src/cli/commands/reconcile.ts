@@ -7,7 +7,7 @@ import { checkBranchName, defaultWorkDir, gitSource } from '../../git/work-dir.j
 import { parseInterval } from '../../reconcile/interval.js';
 import { eventLog, LOG_FORMATS, type LogFormat } from '../../reconcile/log.js';
 import { reconcileLoop } from '../../reconcile/loop.js';
-import { addBackendOptions, openBackend, type BackendOptions } from '../backend-options.js';
+import { addBackendOptions, CONCURRENCY_HELP, openBackend, writeConcurrency, type BackendOptions } from '../backend-options.js';
 import type { Context } from '../context.js';
 import { wholeNumber } from '../whole-number.js';
 
@@ -23,7 +23,7 @@ interface ReconcileOptions extends BackendOptions {
   maxDeletes?: string;
   credentialsOut?: string;
   adopt?: boolean;
-  concurrency: string;
+  concurrency?: string;
 }
 
 export function registerReconcile(program: Command, ctx: Context): void {
@@ -43,7 +43,7 @@ export function registerReconcile(program: Command, ctx: Context): void {
     .option('--max-deletes <n>', 'refuse a cycle whose plan deletes more than n objects')
     .option('--credentials-out <file>', 'write new credential keys to this file (JSON, mode 0600); without it, a cycle that would create credentials is refused')
     .option('--adopt', 'take over live objects with a matching key that carry no owner label')
-    .option('--concurrency <n>', 'writes in flight at once', '8')
+    .option('--concurrency <n>', CONCURRENCY_HELP)
     .addHelpText(
       'after',
       `
@@ -79,7 +79,7 @@ the cycle failed; 3 --once and the cycle was refused (deletion guard, credential
       const path = configFolder(options.path);
       const intervalMs = parseInterval(options.interval);
       const maxDeletes = options.maxDeletes === undefined ? undefined : wholeNumber('--max-deletes', options.maxDeletes);
-      const concurrency = Math.max(1, wholeNumber('--concurrency', options.concurrency));
+      const concurrency = writeConcurrency(options);
       checkNamespaceFlag(options.namespace);
       const workDir = options.workDir === undefined ? defaultWorkDir(source, options.branch, io.env) : resolve(io.cwd, options.workDir);
       const keyFile = options.credentialsOut;

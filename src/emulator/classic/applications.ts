@@ -43,7 +43,7 @@ function renderAdmin(state: EmulatorState, id: string, a: StoredApplication) {
     description: a.description === '' ? null : a.description,
     labels: a.labels ?? {},
     reference_id: a.reference_id,
-    registration_count: state.engine.list('registrations').filter(([, r]) => r.application_id === id).length,
+    registration_count: state.engine.childrenOf('registrations', 'registrationsOfApplication', id).length,
     dcr_provider: null,
     portal: { id: state.portalId },
     developer: developerOf(state, a),

@@ -64,7 +64,7 @@ export const classicRegistrationRoutes: Route[] = [
     handle: (ctx, state) => {
       checkPortal(ctx, state);
       const [applicationId] = applicationOf(ctx, state);
-      const mine = state.engine.list('registrations').filter(([, r]) => r.application_id === applicationId);
+      const mine = state.engine.childrenOf('registrations', 'registrationsOfApplication', applicationId);
       return ok(page(ctx, mine, { filters: { status: 'string' }, sort: ['created_at', 'updated_at', 'status'] }, ([, r]) => fields(state, r), ([id, r]) => render(state, id, r)));
     },
   },
@@ -113,7 +113,7 @@ export const classicRegistrationRoutes: Route[] = [
       if (!hasPortalProductVersion(versionId, v) || v.publish_status !== 'published' || !v.registration.enabled) {
         throw badRequest([{ field: 'product_version_id', rule: 'invalid', reason: 'the product version is not published to this portal with application registration enabled', source: 'body' }]);
       }
-      if (state.engine.list('registrations').some(([, r]) => r.application_id === applicationId && r.product_version_id === versionId)) {
+      if (state.engine.childrenOf('registrations', 'registrationsOfApplication', applicationId).some(([, r]) => r.product_version_id === versionId)) {
         throw conflict('The application is already registered to this product version');
       }
       const { id } = engineCall(() => state.engine.create('registrations', { application_id: applicationId, product_version_id: versionId, protected: false }));

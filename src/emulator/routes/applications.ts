@@ -17,7 +17,7 @@ import { checkPortal, stamps, type Route } from './route.js';
 export const REFERENCE_LABEL = 'portalctl-reference-id';
 
 export function renderApplication(state: EmulatorState, id: string, a: StoredApplication) {
-  const registrations = state.engine.list('registrations').filter(([, r]) => r.application_id === id).length;
+  const registrations = state.engine.childrenOf('registrations', 'registrationsOfApplication', id).length;
   const owner = ownerOf(state, a);
   const strategy = a.auth_strategy_id && state.engine.has('auth_strategies', a.auth_strategy_id) ? strategySummary(state, a.auth_strategy_id) : undefined;
   return {
@@ -127,7 +127,7 @@ export const applicationRoutes: Route[] = [
       if (!state.engine.has('auth_strategies', strategy)) throw badRequest([{ field: 'auth_strategy_id', rule: 'missing_reference', reason: `auth strategy ${strategy} does not exist`, source: 'body' }]);
       const labels = createdLabels(body.labels);
       const wanted = labels[REFERENCE_LABEL];
-      const taken = wanted === undefined || state.engine.list('applications').some(([, a]) => a.reference_id === wanted);
+      const taken = wanted === undefined || state.engine.holderOfKey('applications', { reference_id: wanted } as StoredApplication) !== undefined;
       const record: StoredApplication = {
         reference_id: taken ? randomUUID() : wanted,
         name: body.name,

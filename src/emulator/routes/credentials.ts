@@ -54,7 +54,7 @@ export function credentialWriteRoutes(prefix: '/api/v2' | '/api/v3', own: OwnApp
 
 /** An application's credentials, without their keys (the v3 admin list, the v2 client list). */
 export function listCredentials(ctx: Ctx, state: EmulatorState, applicationId: string) {
-  const mine = state.engine.list('credentials').filter(([, c]) => c.application_id === applicationId);
+  const mine = state.engine.childrenOf('credentials', 'credentialsOfApplication', applicationId);
   return ok(page(ctx, mine, {}, () => () => null, ([id, c]) => renderCredential(id, c)));
 }
 

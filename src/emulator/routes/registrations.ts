@@ -60,7 +60,7 @@ export const registrationRoutes: Route[] = [
     handle: (ctx, state) => {
       checkPortal(ctx, state);
       const [applicationId] = applicationOf(ctx, state);
-      const mine = state.engine.list('registrations').filter(([, r]) => r.application_id === applicationId);
+      const mine = state.engine.childrenOf('registrations', 'registrationsOfApplication', applicationId);
       return ok(page(ctx, mine, { filters: { status: 'string' } }, ([, r]) => fields(state, r), ([id, r]) => render(state, id, r)));
     },
   },
@@ -81,7 +81,7 @@ export const registrationRoutes: Route[] = [
       if (v.publish_status !== 'published' || strategyIds(state, v) === null) {
         throw badRequest([{ field: 'api_id', rule: 'invalid', reason: 'the API is not published to this portal with application registration', source: 'body' }]);
       }
-      if (state.engine.list('registrations').some(([, r]) => r.application_id === applicationId && r.product_version_id === body.api_id)) {
+      if (state.engine.childrenOf('registrations', 'registrationsOfApplication', applicationId).some(([, r]) => r.product_version_id === body.api_id)) {
         throw conflict('API is already registered to the application');
       }
       const { id } = engineCall(() =>
