@@ -13,7 +13,10 @@ import { valueAtPath } from '../model/attr-paths.js';
 import { seal } from '../model/sealed.js';
 import { Cascades } from './cascade.js';
 import type { Change, FieldDiff, Plan } from '../types/plan.js';
-import { fieldDiffs, fingerprint, shownAttrs, wholeFieldDiffs } from './fields.js';
+import { fieldDiffs, fingerprint, shownAttrs } from './fields.js';
+
+/** The plan format this portalctl writes and reads (schemas/plan.schema.json `format_version`). */
+export const PLAN_FORMAT_VERSION: Plan['format_version'] = 2;
 
 export interface DiffOptions {
   backend: Plan['backend'];
@@ -109,15 +112,15 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
         continue;
       }
       if (reissue) {
-        upserts.push({ ...change('replace', want, have), diff, reissue: true });
+        upserts.push({ ...change('replace', want, have, diff), reissue: true });
         continue;
       }
       const fixed = fixedFields(kind, diff, options.capabilities);
       if (fixed.length > 0) {
         refuseReplaceInUse(want, fixed, live);
-        upserts.push({ ...change('replace', want, have), diff, replaced_by: fixed });
+        upserts.push({ ...change('replace', want, have, diff), replaced_by: fixed });
       } else {
-        upserts.push(withAccess({ ...change('update', want, have), diff, ...(adopt && { adopt: true }) }, accessNote(want, have, desired.state, live)));
+        upserts.push(withAccess({ ...change('update', want, have, diff), ...(adopt && { adopt: true }) }, accessNote(want, have, desired.state, live)));
       }
     }
   }
@@ -165,7 +168,7 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
   linkDependencies(changes, desired.state, live);
   const count = (action: Change['action']) => changes.filter((c) => c.action === action).length;
   return {
-    format_version: 1,
+    format_version: PLAN_FORMAT_VERSION,
     namespace,
     backend: options.backend,
     summary: { create: count('create'), update: count('update'), replace: count('replace'), delete: deleted, unchanged },
@@ -219,18 +222,20 @@ function refuseReplaceInUse(want: AnyResource, fixed: readonly string[], live: S
   );
 }
 
-function change(action: Change['action'], want: AnyResource | undefined, have: AnyResource | undefined): Change {
+/**
+ * A change; `diff` for an update or replace only: every field of a create's `after` or a delete's
+ * `before` changes, and the plan does not list them twice (format_version 2).
+ */
+function change(action: Change['action'], want: AnyResource | undefined, have: AnyResource | undefined, diff?: FieldDiff[]): Change {
   const subject = (want ?? have)!;
   // The live side is redacted where the desired side is secret too, whatever the backend holds there.
-  const before = have ? shownAttrs(have, want?.secretAttrs) : null;
-  const after = want ? shownAttrs(want) : null;
   const result: Change = {
     action,
     kind: subject.kind,
     address: subject.address,
-    before,
-    after,
-    diff: action === 'create' || action === 'delete' ? wholeFieldDiffs(before, after) : [],
+    before: have ? shownAttrs(have, want?.secretAttrs) : null,
+    after: want ? shownAttrs(want) : null,
+    ...(diff !== undefined && { diff }),
     fingerprint: have ? liveFingerprint(have) : null,
   };
   if (want?.source) result.source = { file: want.source.file, line: want.source.line };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { replaceInPlace } from '../model/attr-paths.js';
 import type { AnyResource } from '../model/resource.js';
 import { isSealed, matchesSealed } from '../model/sealed.js';
-import type { FieldDiff } from '../types/plan.js';
+import type { Change, FieldDiff } from '../types/plan.js';
 
 /** Shown instead of a value that came from the environment. */
 export const SENSITIVE = '(sensitive)';
@@ -94,10 +94,16 @@ export function shownAttrs(r: AnyResource, alsoSecret: readonly string[] = []): 
   return { ...redactAttrs(r.attrs, [...(r.secretAttrs ?? []), ...alsoSecret]), protected: r.protected };
 }
 
-/** The field list of a create (every `after` field) or a delete (every `before` field), from displayed values. */
-export function wholeFieldDiffs(before: Record<string, unknown> | null, after: Record<string, unknown> | null): FieldDiff[] {
-  const side = flatten(before ?? after ?? {}) as Map<string, FieldDiff['after']>;
-  return [...side].map(([path, value]) => (before ? { path, before: value } : { path, after: value }));
+/**
+ * The fields a change shows, each as a field diff: an update's or replace's `diff`; every field of a
+ * create's `after` or a delete's `before` (dot-separated paths, as flatten makes them), which the plan
+ * does not repeat in a `diff` of its own.
+ */
+export function shownFields(change: Change): FieldDiff[] {
+  if (change.action === 'update' || change.action === 'replace') return change.diff ?? [];
+  const side = change.action === 'create' ? change.after : change.before;
+  const fields = flatten((side ?? {}) as Record<string, unknown>) as Map<string, FieldDiff['after']>;
+  return [...fields].map(([path, value]) => (change.action === 'create' ? { path, after: value } : { path, before: value }));
 }
 
 /**
