@@ -116,6 +116,8 @@ export function shownFields(change: Change): FieldDiff[] {
 export function fieldDiffs(want: AnyResource, have: AnyResource, unmanagedWhenAbsent: readonly string[] = []): FieldDiff[] {
   const wantAttrs = want.attrs as Record<string, unknown>;
   const ignored = new Set(unmanagedWhenAbsent.filter((field) => wantAttrs[field] === undefined));
+  // Most objects of a large plan are unchanged: equal at the top level, nothing needs flattening.
+  if (sameValue(want.protected, have.protected) && sameTopLevel(wantAttrs, have.attrs as Record<string, unknown>, ignored)) return [];
   const desired = flatten({ ...want.attrs, protected: want.protected });
   const actual = flatten({ ...have.attrs, protected: have.protected });
   const changed: string[] = [];
@@ -133,4 +135,16 @@ export function fieldDiffs(want: AnyResource, have: AnyResource, unmanagedWhenAb
     if (desired.has(path)) d.after = shownDesired.get(path);
     return d;
   });
+}
+
+/**
+ * Whether every top-level attribute but `ignored` is the same value on both sides. Equal values
+ * flatten to equal paths, so then no path differs; unequal ones may still flatten alike (an empty
+ * object and an absent one), which the path comparison decides.
+ */
+function sameTopLevel(desired: Record<string, unknown>, live: Record<string, unknown>, ignored: ReadonlySet<string>): boolean {
+  const own = (record: Record<string, unknown>, key: string) => (Object.hasOwn(record, key) ? record[key] : undefined);
+  for (const key of Object.keys(desired)) if (!ignored.has(key) && !sameValue(desired[key], own(live, key))) return false;
+  for (const key of Object.keys(live)) if (!ignored.has(key) && !Object.hasOwn(desired, key) && live[key] !== undefined) return false;
+  return true;
 }
