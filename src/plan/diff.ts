@@ -45,6 +45,12 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
   const { namespace } = desired;
   const warnings: string[] = [];
   const upserts: Change[] = [];
+  /** The declared object of each upsert, at its index. */
+  const declared: AnyResource[] = [];
+  const upsert = (c: Change, want: AnyResource) => {
+    upserts.push(c);
+    declared.push(want);
+  };
   let unchanged = 0;
   const adopted = new Set<string>();
   const leftAlone = new Map<string, LeftAlone>();
@@ -89,7 +95,7 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
       const have = live.get(want.address);
       if (!have && SPECS[kind].lifecycle === 'singleton') throw new UserError(`the ${options.backend.type} backend did not read the ${SPECS[kind].noun}, which every portal has`);
       if (!have) {
-        upserts.push(change('create', want, undefined, { access: accessNote(want, undefined, desired.state, live) }));
+        upsert(change('create', want, undefined, { access: accessNote(want, undefined, desired.state, live) }), want);
         continue;
       }
       const owner = ownerOf(have);
@@ -112,15 +118,15 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
         continue;
       }
       if (reissue) {
-        upserts.push(change('replace', want, have, { diff, reissue: true }));
+        upsert(change('replace', want, have, { diff, reissue: true }), want);
         continue;
       }
       const fixed = fixedFields(kind, diff, options.capabilities);
       if (fixed.length > 0) {
         refuseReplaceInUse(want, fixed, live);
-        upserts.push(change('replace', want, have, { diff, replaced_by: fixed }));
+        upsert(change('replace', want, have, { diff, replaced_by: fixed }), want);
       } else {
-        upserts.push(change('update', want, have, { diff, ...(adopt && { adopt: true }), access: accessNote(want, have, desired.state, live) }));
+        upsert(change('update', want, have, { diff, ...(adopt && { adopt: true }), access: accessNote(want, have, desired.state, live) }), want);
       }
     }
   }
@@ -164,8 +170,8 @@ export function diffStates(desired: DesiredState, live: State, options: DiffOpti
   // Children first, so that each delete takes only what it lists.
   deletes.sort((a, b) => KINDS.indexOf(b.kind) - KINDS.indexOf(a.kind) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 
+  linkDependencies(upserts, declared, deletes, live);
   const changes = [...upserts, ...deletes];
-  linkDependencies(changes, desired.state, live);
   const counts = { create: 0, update: 0, replace: 0, delete: 0 };
   for (const c of changes) counts[c.action]++;
   return {
@@ -257,25 +263,22 @@ function change(action: Change['action'], want: AnyResource | undefined, have: A
  * depends on the changes of the objects it refers to; a delete on the deletes of the objects that
  * refer to it.
  */
-function linkDependencies(changes: Change[], desired: State, live: State): void {
+function linkDependencies(upserts: readonly Change[], declared: readonly AnyResource[], deletes: readonly Change[], live: State): void {
   const upserted = new Set<string>();
+  for (const c of upserts) upserted.add(c.address);
   const deleted = new Map<string, Change>();
-  for (const c of changes) {
-    if (c.action === 'delete') deleted.set(c.address, c);
-    else upserted.add(c.address);
-  }
+  for (const c of deletes) deleted.set(c.address, c);
   const add = (change: Change, address: string) => (change.depends_on ??= []).push(address);
-  for (const change of changes) {
-    if (change.action === 'delete') {
-      // This one goes after its own targets: a referrer is deleted before what it refers to.
-      const r = live.get(change.address)!;
-      for (const ref of SPECS[r.kind].references(r.attrs as never)) {
-        const target = deleted.get(ref.address);
-        if (target) add(target, change.address);
-      }
-    } else {
-      const r = desired.get(change.address)!;
-      for (const ref of SPECS[r.kind].references(r.attrs as never)) if (upserted.has(ref.address)) add(change, ref.address);
+  upserts.forEach((change, i) => {
+    const r = declared[i]!;
+    for (const ref of SPECS[r.kind].references(r.attrs as never)) if (upserted.has(ref.address)) add(change, ref.address);
+  });
+  for (const change of deletes) {
+    // This one goes after its own targets: a referrer is deleted before what it refers to.
+    const r = live.get(change.address)!;
+    for (const ref of SPECS[r.kind].references(r.attrs as never)) {
+      const target = deleted.get(ref.address);
+      if (target) add(target, change.address);
     }
   }
 }
