@@ -81,7 +81,7 @@ describe('the generated schema validators', () => {
   it('check a saved plan as the plan schema does', async () => {
     const runtime = await compiledAtRunTime(targets.find((t) => t.out.includes('plan'))!);
     const planValidator = generatedPlanValidator as ValidateFunction;
-    const plan = { format_version: 1, changes: [{ kind: 'application' }] };
+    const plan = { format_version: 2, changes: [{ kind: 'application' }] };
     for (const variant of mutations(plan)) {
       expect(planValidator(variant)).toBe(runtime(variant));
       expect(planValidator.errors ?? null).toEqual(runtime.errors ?? null);

@@ -300,6 +300,6 @@ describe('plan --base: the plan file', () => {
     expect(text.stdout).toContain(`creating application partner-app\n  declared at ${join(repo.dir, 'config', 'apps.yaml')}:7\n`);
     const json = JSON.parse((await plan('--format', 'json')).stdout);
     expect(json.base).toBeUndefined();
-    expect(json.changes.every((c: Record<string, unknown>) => c.origin === undefined && !(c.diff as { drift?: boolean }[]).some((d) => 'drift' in d))).toBe(true);
+    expect(json.changes.every((c: Record<string, unknown>) => c.origin === undefined && !((c.diff ?? []) as { drift?: boolean }[]).some((d) => 'drift' in d))).toBe(true);
   });
 });

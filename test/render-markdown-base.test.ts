@@ -3,7 +3,9 @@ import { COMMENT_LIMIT, renderPlanMarkdown } from '../src/render/markdown.js';
 import type { Change, Plan } from '../src/types/plan.js';
 
 function change(action: Change['action'], kind: Change['kind'], key: string, extra: Partial<Change> = {}): Change {
-  return { action, kind, address: `${kind}.${key}`, before: null, after: null, diff: [], fingerprint: null, ...extra };
+  // format_version 2: only an update or replace has a `diff`; a create's fields are its `after`, a delete's its `before`.
+  const diff = action === 'update' || action === 'replace' ? { diff: [] } : {};
+  return { action, kind, address: `${kind}.${key}`, before: null, after: null, ...diff, fingerprint: null, ...extra };
 }
 
 /** A plan --base: `origin` on every change and the counts per origin. */
@@ -16,7 +18,7 @@ function basePlan(changes: Change[]): Plan {
   const change_ = counts('change');
   const drift = counts('drift');
   return {
-    format_version: 1,
+    format_version: 2,
     namespace: 'team-a',
     backend: { type: 'local', target: 'state.json' },
     summary: { create: change_.create + drift.create, update: change_.update + drift.update, replace: 0, delete: change_.delete + drift.delete, unchanged: 0 },
@@ -30,7 +32,7 @@ describe('plan --base --format markdown', () => {
   it('fits 5,000 changes, half of them drift, with 300 deletions of each origin in one comment, naming every deletion and labelling drift', () => {
     const changes: Change[] = [];
     for (let i = 0; i < 2_200; i++)
-      changes.push(change('create', 'application', `app-${i}`, { origin: i % 2 === 0 ? 'change' : 'drift', source: { file: 'config/apps.yaml', line: i + 1 }, diff: [{ path: 'name', after: `Application ${i}` }] }));
+      changes.push(change('create', 'application', `app-${i}`, { origin: i % 2 === 0 ? 'change' : 'drift', source: { file: 'config/apps.yaml', line: i + 1 }, after: { name: `Application ${i}` } }));
     for (let i = 0; i < 2_200; i++)
       changes.push(change('update', 'registration', `app-${i}/billing/v1`, { origin: 'drift', diff: [{ path: 'labels.team', before: 'a', after: 'b', drift: true }] }));
     for (let i = 0; i < 300; i++) changes.push(change('delete', 'application', `gone-${i}`, { origin: 'change', source: { file: 'config/apps.yaml', line: i + 1, ref: 'origin/main' }, cascade: [`registration.gone-${i}/billing/v1`] }));

@@ -7,7 +7,7 @@ import { cli, tempDir } from './helpers/cli.js';
 function plan(changes: Change[], warnings: string[] = []): Plan {
   const count = (a: Change['action']) => changes.filter((c) => c.action === a).length;
   return {
-    format_version: 1,
+    format_version: 2,
     namespace: 'team-a',
     backend: { type: 'local', target: 'state.json' },
     summary: {
@@ -23,23 +23,25 @@ function plan(changes: Change[], warnings: string[] = []): Plan {
 }
 
 function change(action: Change['action'], kind: Change['kind'], key: string, extra: Partial<Change> = {}): Change {
-  return { action, kind, address: `${kind}.${key}`, before: null, after: null, diff: [], fingerprint: null, ...extra };
+  // format_version 2: only an update or replace has a `diff`; a create's fields are its `after`, a delete's its `before`.
+  const diff = action === 'update' || action === 'replace' ? { diff: [] } : {};
+  return { action, kind, address: `${kind}.${key}`, before: null, after: null, ...diff, fingerprint: null, ...extra };
 }
 
 const appDelete = (key: string) =>
   change('delete', 'application', key, {
-    diff: [{ path: 'name', before: key }],
+    before: { name: key },
     cascade: [`registration.${key}/billing/v1`, `credential.${key}/ci`],
   });
 
 const SMALL = plan(
   [
-    change('create', 'application', 'mobile-banking', { diff: [{ path: 'name', after: 'Mobile Banking' }] }),
+    change('create', 'application', 'mobile-banking', { after: { name: 'Mobile Banking' } }),
     change('update', 'product', 'billing', { diff: [{ path: 'description', before: 'Old', after: 'Invoices' }] }),
     change('update', 'registration', 'web/billing/v1', { diff: [{ path: 'status', before: 'approved', after: 'revoked' }] }),
     change('replace', 'auth_strategy', 'sso', { diff: [{ path: 'type', before: 'key_auth', after: 'openid_connect' }], replaced_by: ['type'] }),
     appDelete('legacy'),
-    change('delete', 'credential', 'web/old-key', { diff: [{ path: 'key', before: '(sensitive)' }] }),
+    change('delete', 'credential', 'web/old-key', { before: { key: '(sensitive)' } }),
   ],
   ['product shared is owned by namespace team-b'],
 );
@@ -82,7 +84,7 @@ describe('plan --format markdown', () => {
   });
 
   it('has no warning block when nothing is deleted, replaced or revoked', () => {
-    const md = renderPlanMarkdown(plan([change('create', 'product', 'billing', { diff: [{ path: 'name', after: 'billing' }] })]));
+    const md = renderPlanMarkdown(plan([change('create', 'product', 'billing', { after: { name: 'billing' } })]));
     expect(md).not.toContain('[!WARNING]');
     expect(md).toContain('## portalctl plan: 1 to create, 0 to update, 0 to delete');
   });
@@ -108,7 +110,7 @@ describe('plan --format markdown', () => {
   it('fits 5,000 changes with 300 application deletions in one comment, naming every deletion', () => {
     const changes: Change[] = [];
     for (let i = 0; i < 2_700; i++)
-      changes.push(change('create', 'application', `app-${i}`, { diff: [{ path: 'name', after: `Application ${i}` }, { path: 'description', after: 'x'.repeat(40) }] }));
+      changes.push(change('create', 'application', `app-${i}`, { after: { name: `Application ${i}`, description: 'x'.repeat(40) } }));
     for (let i = 0; i < 2_000; i++)
       changes.push(change('update', 'registration', `app-${i}/billing/v1`, { diff: [{ path: 'labels.team', before: 'a', after: 'b' }] }));
     for (let i = 0; i < 300; i++) changes.push(appDelete(`gone-${i}`));

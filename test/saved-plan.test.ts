@@ -98,7 +98,7 @@ describe('apply --plan runs a saved plan alone', () => {
 
   it('is one clear line for a file that is not a plan, a plan for another state, or mixed inputs', async () => {
     const { ws, file, save, applyPlan } = await saved('quickstart');
-    await writeFile(file, '{"format_version": 1}');
+    await writeFile(file, '{"format_version": 2}');
     const notPlan = await applyPlan();
     expect(notPlan.code).toBe(1);
     expect(notPlan.stderr).toMatch(/^error: .*plan\.json: not a saved plan of this portalctl \(the document must have required property '\w+'\); make one with plan --out\n$/);
@@ -115,5 +115,21 @@ describe('apply --plan runs a saved plan alone', () => {
     const adopt = await applyPlan({}, '--adopt');
     expect(adopt.stderr).toBe('error: --adopt belongs to the plan: it was decided by plan --out, not by apply --plan\n');
     for (const r of [notPlan, elsewhere, both, neither, adopt]) expect(r.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it('refuses a plan of another format_version in one line saying to plan again (exit 1), applying nothing', async () => {
+    const { ws, file, save, applyPlan } = await saved('quickstart');
+    await save();
+    const plan = JSON.parse(await readFile(file, 'utf8')) as { format_version: number; changes: { action: string; after: Record<string, unknown> | null; diff?: unknown[] }[] };
+    // A plan as format_version 1 wrote it: every create's fields repeated in `diff`.
+    const v1 = { ...plan, format_version: 1, changes: plan.changes.map((c) => ({ ...c, diff: c.diff ?? Object.entries(c.after ?? {}).map(([path, after]) => ({ path, after })) })) };
+    for (const [version, text] of [[1, v1], [3, { ...plan, format_version: 3 }]] as const) {
+      await writeFile(file, JSON.stringify(text));
+      const r = await applyPlan();
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`error: ${file}: a plan of format_version ${version}, which this portalctl does not read (it reads 2); make the plan again with this portalctl (plan --out)\n`);
+      expect(r.stdout).toBe('');
+    }
+    expect((await ws.live()).ofKind('application')).toHaveLength(0);
   });
 });

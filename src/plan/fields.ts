@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { replaceInPlace } from '../model/attr-paths.js';
 import type { AnyResource } from '../model/resource.js';
 import { isSealed, matchesSealed } from '../model/sealed.js';
-import type { FieldDiff } from '../types/plan.js';
+import type { Change, FieldDiff } from '../types/plan.js';
 
 /** Shown instead of a value that came from the environment. */
 export const SENSITIVE = '(sensitive)';
@@ -94,10 +94,16 @@ export function shownAttrs(r: AnyResource, alsoSecret: readonly string[] = []): 
   return { ...redactAttrs(r.attrs, [...(r.secretAttrs ?? []), ...alsoSecret]), protected: r.protected };
 }
 
-/** The field list of a create (every `after` field) or a delete (every `before` field), from displayed values. */
-export function wholeFieldDiffs(before: Record<string, unknown> | null, after: Record<string, unknown> | null): FieldDiff[] {
-  const side = flatten(before ?? after ?? {}) as Map<string, FieldDiff['after']>;
-  return [...side].map(([path, value]) => (before ? { path, before: value } : { path, after: value }));
+/**
+ * The fields a change shows, each as a field diff: an update's or replace's `diff`; every field of a
+ * create's `after` or a delete's `before` (dot-separated paths, as flatten makes them), which the plan
+ * does not repeat in a `diff` of its own.
+ */
+export function shownFields(change: Change): FieldDiff[] {
+  if (change.action === 'update' || change.action === 'replace') return change.diff ?? [];
+  const side = change.action === 'create' ? change.after : change.before;
+  const fields = flatten((side ?? {}) as Record<string, unknown>) as Map<string, FieldDiff['after']>;
+  return [...fields].map(([path, value]) => (change.action === 'create' ? { path, after: value } : { path, before: value }));
 }
 
 /**
@@ -110,6 +116,8 @@ export function wholeFieldDiffs(before: Record<string, unknown> | null, after: R
 export function fieldDiffs(want: AnyResource, have: AnyResource, unmanagedWhenAbsent: readonly string[] = []): FieldDiff[] {
   const wantAttrs = want.attrs as Record<string, unknown>;
   const ignored = new Set(unmanagedWhenAbsent.filter((field) => wantAttrs[field] === undefined));
+  // Most objects of a large plan are unchanged: equal at the top level, nothing needs flattening.
+  if (sameValue(want.protected, have.protected) && sameTopLevel(wantAttrs, have.attrs as Record<string, unknown>, ignored)) return [];
   const desired = flatten({ ...want.attrs, protected: want.protected });
   const actual = flatten({ ...have.attrs, protected: have.protected });
   const changed: string[] = [];
@@ -127,4 +135,16 @@ export function fieldDiffs(want: AnyResource, have: AnyResource, unmanagedWhenAb
     if (desired.has(path)) d.after = shownDesired.get(path);
     return d;
   });
+}
+
+/**
+ * Whether every top-level attribute but `ignored` is the same value on both sides. Equal values
+ * flatten to equal paths, so then no path differs; unequal ones may still flatten alike (an empty
+ * object and an absent one), which the path comparison decides.
+ */
+function sameTopLevel(desired: Record<string, unknown>, live: Record<string, unknown>, ignored: ReadonlySet<string>): boolean {
+  const own = (record: Record<string, unknown>, key: string) => (Object.hasOwn(record, key) ? record[key] : undefined);
+  for (const key of Object.keys(desired)) if (!ignored.has(key) && !sameValue(desired[key], own(live, key))) return false;
+  for (const key of Object.keys(live)) if (!ignored.has(key) && !Object.hasOwn(desired, key) && live[key] !== undefined) return false;
+  return true;
 }

@@ -48,7 +48,7 @@ function originOf(change: Change, head: DesiredState, base: DesiredState, live: 
       const before = flatten(comparable(was));
       const after = flatten(comparable(head.state.get(change.address)!));
       let introduced = false;
-      for (const d of change.diff) {
+      for (const d of change.diff ?? []) {
         if (sameValue(after.get(d.path), before.get(d.path))) d.drift = true;
         else introduced = true;
       }

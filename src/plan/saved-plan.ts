@@ -4,7 +4,7 @@ import type { Backend } from '../backends/backend.js';
 import { ExitCode, UserError } from '../errors.js';
 import type { State } from '../model/state.js';
 import type { Plan } from '../types/plan.js';
-import { liveFingerprint } from './diff.js';
+import { liveFingerprint, PLAN_FORMAT_VERSION } from './diff.js';
 import { validate as generatedValidator } from './validate-plan.generated.js';
 
 /** A plan saved by `plan --out`, read back and checked against schemas/plan.schema.json. */
@@ -20,6 +20,11 @@ export async function readSavedPlan(file: string): Promise<Plan> {
     data = JSON.parse(text);
   } catch {
     throw new UserError(`${file}: not a saved plan (not JSON); make one with plan --out`);
+  }
+  // A plan of another format version (an older portalctl's, or a newer one's) is not read as this one.
+  const version = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>).format_version : undefined;
+  if (typeof version === 'number' && version !== PLAN_FORMAT_VERSION) {
+    throw new UserError(`${file}: a plan of format_version ${version}, which this portalctl does not read (it reads ${PLAN_FORMAT_VERSION}); make the plan again with this portalctl (plan --out)`);
   }
   // Generated from schemas/plan.schema.json at build time (scripts/gen-validators.mjs).
   const validate = generatedValidator as ValidateFunction<Plan>;

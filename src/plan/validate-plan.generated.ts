@@ -7,10 +7,10 @@ const require = createRequire(import.meta.url);
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://portalctl.dev/schemas/plan.schema.json","title":"Plan","description":"A portalctl plan: what apply would change, as printed by `plan --format json` and saved by `plan --out`. Secret values never appear in it.","type":"object","additionalProperties":false,"required":["format_version","namespace","backend","summary","changes","warnings"],"properties":{"format_version":{"description":"Version of this format; readers refuse versions they do not know.","type":"integer","enum":[1]},"namespace":{"description":"The ownership label the plan was made for.","type":"string"},"backend":{"description":"Where the plan applies.","type":"object","additionalProperties":false,"required":["type","target"],"properties":{"type":{"description":"Backend type.","type":"string","enum":["local","konnect","konnect-classic"]},"target":{"description":"The state file (local) or portal (konnect).","type":"string"}}},"summary":{"description":"How many objects each action touches, and how many are already as desired.","type":"object","additionalProperties":false,"required":["create","update","replace","delete","unchanged"],"properties":{"create":{"description":"Objects to create.","type":"integer","minimum":0},"update":{"description":"Objects to update in place.","type":"integer","minimum":0},"replace":{"description":"Objects to delete and create again, because a field that cannot change in place changes.","type":"integer","minimum":0},"delete":{"description":"Objects deleted, counting those a delete takes with it (cascade).","type":"integer","minimum":0},"unchanged":{"description":"Managed objects already as desired.","type":"integer","minimum":0}}},"changes":{"description":"The changes, in the order apply runs them: creates, updates and replaces parents first, then deletes children first.","type":"array","items":{"$ref":"#/definitions/Change"}},"warnings":{"description":"Things the plan leaves alone and why (objects not owned by this namespace, protected objects).","type":"array","items":{"type":"string"}},"base":{"description":"plan --base REF only: the config at REF (read from git) the plan was compared with. Each change's `origin` says whether this change introduces it (head config vs the config at REF) or it is drift (the live portal differs from the config at REF: changed outside git); `change` and `drift` count each as `summary` counts the whole. apply applies both alike.","type":"object","additionalProperties":false,"required":["ref","commit","errors","change","drift"],"properties":{"ref":{"description":"REF as given to --base, e.g. origin/main or HEAD~1.","type":"string"},"commit":{"description":"The commit REF named when the plan was made (full hash).","type":"string","pattern":"^[0-9a-f]{40,64}$"},"errors":{"description":"Errors found loading the config at REF. When above 0 it could not be compared: every change counts as introduced by this change.","type":"integer","minimum":0},"change":{"$ref":"#/definitions/Counts"},"drift":{"$ref":"#/definitions/Counts"}}},"metadata":{"description":"How the plan was made, for a remote backend: the requests made to read the portal, and how many repeated an earlier one (retries).","type":"object","additionalProperties":false,"required":["requests","retried"],"properties":{"requests":{"description":"Requests sent, retries included.","type":"integer","minimum":0},"retried":{"description":"Of those, the ones that repeated an earlier attempt.","type":"integer","minimum":0}}},"source_commit":{"description":"The git commit the config was read from (absent when the config paths are not all in one git work tree with a commit). A complete apply of this plan records it as applied for the namespace.","type":"object","additionalProperties":false,"required":["commit","dirty"],"properties":{"commit":{"description":"The full commit id of the work tree's HEAD.","type":"string","pattern":"^[0-9a-f]{40}([0-9a-f]{24})?$"},"dirty":{"description":"Whether the config paths differ from that commit (changed, deleted or untracked config files).","type":"boolean"}}},"applied":{"description":"What the portal records as last applied for this namespace, when the plan was made (absent when it records nothing, or the backend cannot hold a record).","type":"object","additionalProperties":false,"required":["commit","dirty"],"properties":{"commit":{"description":"The commit id as recorded (the konnect backend keeps at most its first 40 characters).","type":"string","pattern":"^[0-9a-f]{7,64}$"},"dirty":{"description":"Whether the config applied differed from that commit.","type":"boolean"},"at":{"description":"When an apply first brought the portal to this commit (UTC, ISO 8601, to the second); absent when the backend did not keep it.","type":"string"}}},"env_values":{"description":"How many values the whole config takes from the environment (`${{ env }}`), over all its objects, whether they change or not; absent when none. A konnect portal keeps those values as sent, so apply marks the namespace on it with this count before its first write (and removes the mark after a complete apply of a config that takes none): dump then needs the config (dump --config) to write them as their templates.","type":"integer","minimum":1}},"definitions":{"Counts":{"description":"How many objects each action touches (deletes count the objects they take with them).","type":"object","additionalProperties":false,"required":["create","update","replace","delete"],"properties":{"create":{"description":"Objects to create.","type":"integer","minimum":0},"update":{"description":"Objects to update in place.","type":"integer","minimum":0},"replace":{"description":"Objects to replace.","type":"integer","minimum":0},"delete":{"description":"Objects deleted, counting those a delete takes with it.","type":"integer","minimum":0}}},"Change":{"description":"One object to create, update, replace or delete.","type":"object","additionalProperties":false,"required":["action","kind","address","before","after","diff","fingerprint"],"properties":{"action":{"description":"What apply does to the object. replace: delete it, then create it as desired (see replaced_by).","type":"string","enum":["create","update","replace","delete"]},"kind":{"description":"The resource kind.","type":"string","enum":["auth_strategy","portal_settings","product","product_version","developer","team","team_member","team_role","application","registration","credential"]},"address":{"description":"The object's address, <kind>.<key>.","type":"string"},"before":{"description":"The live attributes (null on create); secret values are replaced by \"(sensitive)\".","type":["object","null"]},"after":{"description":"The desired attributes (null on delete); secret values are replaced by \"(sensitive)\".","type":["object","null"]},"diff":{"description":"Field-level differences (dot-separated paths); for create and delete, every field.","type":"array","items":{"$ref":"#/definitions/FieldDiff"}},"source":{"description":"Where the config declares the object. A delete has one only with --base, when the config at that ref declared it (then `ref` is set).","type":"object","additionalProperties":false,"required":["file","line"],"properties":{"file":{"description":"Config file, as given on the command line (for `ref`, as it would be named in a work tree at that ref).","type":"string"},"line":{"description":"Line, from 1.","type":"integer","minimum":1},"ref":{"description":"delete only: the --base ref whose config declared the object at this file and line (the work tree no longer does).","type":"string"},"blame":{"$ref":"#/definitions/Blame"}}},"origin":{"description":"plan --base only: change, when this change introduces it (the config at --base would not make it); drift, when the live portal differs from the config at --base (changed outside git) and the config at --base would make it too. An update or replace is a change when any of its fields is introduced; its other fields are marked `drift`.","type":"string","enum":["change","drift"]},"fingerprint":{"description":"Hash of the live object the change was planned against (null on create): a saved plan is stale when it no longer matches.","type":["string","null"]},"replaced_by":{"description":"replace only: the changed fields that cannot change in place and force the replace.","type":"array","items":{"type":"string"}},"reissue":{"description":"replace only: the credential's key was lost (an apply stopped after the portal made the credential and before its key reached the credentials file, as that file's journal of keys being made shows), so it is deleted and made again with a new key.","type":"boolean"},"cascade":{"description":"delete only: addresses of the objects the delete takes with it (the backend deletes them along with it), not planned as changes of their own.","type":"array","items":{"type":"string"}},"env":{"description":"create, update and replace: the attributes whose values come from the environment, by dot-separated path, each with the config text it was written as (`${{ env \"NAME\" }}`). `after` shows \"(sensitive)\" there; apply resolves the text again. The value itself is never in a plan.","type":"object","additionalProperties":{"type":"string"}},"env_seals":{"description":"For each path of `env`: a salted sha256 of the value at plan time (`sha256:<salt>:<hex>`), never the value. apply refuses a plan whose environment value no longer seals to it: what runs is what was reviewed.","type":"object","additionalProperties":{"type":"string","pattern":"^sha256:[0-9a-f]+:[0-9a-f]{64}$"}},"depends_on":{"description":"Addresses of other changes of this plan that must land first: a change is skipped when one of them fails. For create, update and replace, the objects it refers to; for delete, the deletes of the objects that refer to it.","type":"array","items":{"type":"string"}},"access":{"description":"registration only: what the change does to access, for a reviewer: the status a new registration gets (\"approved at once by auto-approve\", \"pending approval\", \"revoked as stated\"), or who gains or loses access when its status changes.","type":"string"},"rotation":{"description":"credential only: the key rotation this change is part of, for a reviewer: the generation it makes and until when the previous one stays valid, or why a generation is retired.","type":"string"},"adopt":{"description":"The object exists without an owner label and is adopted into this namespace (--adopt).","type":"boolean"}}},"Blame":{"description":"plan --blame only: the commit that last touched the source line (`git blame`; at the --base ref for a delete's).","type":"object","additionalProperties":false,"required":["commit"],"properties":{"commit":{"description":"Full commit hash; null when the line is not committed yet (changed in the work tree, staged, or in a file git does not track).","type":["string","null"]},"author":{"description":"Author name.","type":"string"},"author_email":{"description":"Author e-mail address, without angle brackets.","type":"string"},"date":{"description":"Author date, ISO 8601 with the author's UTC offset, e.g. 2026-11-20T14:03:00+01:00.","type":"string"}}},"FieldDiff":{"description":"One field that changes.","type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"Dot-separated field path, e.g. registration.auto_approve or labels.team.","type":"string"},"before":{"description":"The live value (absent when the field is not set).","type":["string","number","boolean","array","null"]},"after":{"description":"The desired value (absent when the field is removed).","type":["string","number","boolean","array","null"]},"drift":{"description":"plan --base only: true when the config at --base already holds this desired value, so the live value drifted from it (changed outside git); absent when this change introduces the value.","type":"boolean"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://portalctl.dev/schemas/plan.schema.json","title":"Plan","description":"A portalctl plan: what apply would change, as printed by `plan --format json` and saved by `plan --out`. Secret values never appear in it.","type":"object","additionalProperties":false,"required":["format_version","namespace","backend","summary","changes","warnings"],"properties":{"format_version":{"description":"Version of this format; readers refuse versions they do not know. 2: a create or delete has no `diff` (its fields are its `after` or `before`); 1 repeated every field there.","type":"integer","enum":[2]},"namespace":{"description":"The ownership label the plan was made for.","type":"string"},"backend":{"description":"Where the plan applies.","type":"object","additionalProperties":false,"required":["type","target"],"properties":{"type":{"description":"Backend type.","type":"string","enum":["local","konnect","konnect-classic"]},"target":{"description":"The state file (local) or portal (konnect).","type":"string"}}},"summary":{"description":"How many objects each action touches, and how many are already as desired.","type":"object","additionalProperties":false,"required":["create","update","replace","delete","unchanged"],"properties":{"create":{"description":"Objects to create.","type":"integer","minimum":0},"update":{"description":"Objects to update in place.","type":"integer","minimum":0},"replace":{"description":"Objects to delete and create again, because a field that cannot change in place changes.","type":"integer","minimum":0},"delete":{"description":"Objects deleted, counting those a delete takes with it (cascade).","type":"integer","minimum":0},"unchanged":{"description":"Managed objects already as desired.","type":"integer","minimum":0}}},"changes":{"description":"The changes, in the order apply runs them: creates, updates and replaces parents first, then deletes children first.","type":"array","items":{"$ref":"#/definitions/Change"}},"warnings":{"description":"Things the plan leaves alone and why (objects not owned by this namespace, protected objects).","type":"array","items":{"type":"string"}},"base":{"description":"plan --base REF only: the config at REF (read from git) the plan was compared with. Each change's `origin` says whether this change introduces it (head config vs the config at REF) or it is drift (the live portal differs from the config at REF: changed outside git); `change` and `drift` count each as `summary` counts the whole. apply applies both alike.","type":"object","additionalProperties":false,"required":["ref","commit","errors","change","drift"],"properties":{"ref":{"description":"REF as given to --base, e.g. origin/main or HEAD~1.","type":"string"},"commit":{"description":"The commit REF named when the plan was made (full hash).","type":"string","pattern":"^[0-9a-f]{40,64}$"},"errors":{"description":"Errors found loading the config at REF. When above 0 it could not be compared: every change counts as introduced by this change.","type":"integer","minimum":0},"change":{"$ref":"#/definitions/Counts"},"drift":{"$ref":"#/definitions/Counts"}}},"metadata":{"description":"How the plan was made, for a remote backend: the requests made to read the portal, and how many repeated an earlier one (retries).","type":"object","additionalProperties":false,"required":["requests","retried"],"properties":{"requests":{"description":"Requests sent, retries included.","type":"integer","minimum":0},"retried":{"description":"Of those, the ones that repeated an earlier attempt.","type":"integer","minimum":0}}},"source_commit":{"description":"The git commit the config was read from (absent when the config paths are not all in one git work tree with a commit). A complete apply of this plan records it as applied for the namespace.","type":"object","additionalProperties":false,"required":["commit","dirty"],"properties":{"commit":{"description":"The full commit id of the work tree's HEAD.","type":"string","pattern":"^[0-9a-f]{40}([0-9a-f]{24})?$"},"dirty":{"description":"Whether the config paths differ from that commit (changed, deleted or untracked config files).","type":"boolean"}}},"applied":{"description":"What the portal records as last applied for this namespace, when the plan was made (absent when it records nothing, or the backend cannot hold a record).","type":"object","additionalProperties":false,"required":["commit","dirty"],"properties":{"commit":{"description":"The commit id as recorded (the konnect backend keeps at most its first 40 characters).","type":"string","pattern":"^[0-9a-f]{7,64}$"},"dirty":{"description":"Whether the config applied differed from that commit.","type":"boolean"},"at":{"description":"When an apply first brought the portal to this commit (UTC, ISO 8601, to the second); absent when the backend did not keep it.","type":"string"}}},"env_values":{"description":"How many values the whole config takes from the environment (`${{ env }}`), over all its objects, whether they change or not; absent when none. A konnect portal keeps those values as sent, so apply marks the namespace on it with this count before its first write (and removes the mark after a complete apply of a config that takes none): dump then needs the config (dump --config) to write them as their templates.","type":"integer","minimum":1}},"definitions":{"Counts":{"description":"How many objects each action touches (deletes count the objects they take with them).","type":"object","additionalProperties":false,"required":["create","update","replace","delete"],"properties":{"create":{"description":"Objects to create.","type":"integer","minimum":0},"update":{"description":"Objects to update in place.","type":"integer","minimum":0},"replace":{"description":"Objects to replace.","type":"integer","minimum":0},"delete":{"description":"Objects deleted, counting those a delete takes with it.","type":"integer","minimum":0}}},"Change":{"description":"One object to create, update, replace or delete. An update or replace lists its changed fields in `diff`; a create or delete has none: every field of its `after` (create) or `before` (delete) changes, and listing them again would double the size of a large plan.","type":"object","additionalProperties":false,"required":["action","kind","address","before","after","fingerprint"],"if":{"properties":{"action":{"enum":["update","replace"]}}},"then":{"properties":{"diff":true},"required":["diff"]},"else":{"not":{"properties":{"diff":true},"required":["diff"]}},"properties":{"action":{"description":"What apply does to the object. replace: delete it, then create it as desired (see replaced_by).","type":"string","enum":["create","update","replace","delete"]},"kind":{"description":"The resource kind.","type":"string","enum":["auth_strategy","portal_settings","product","product_version","developer","team","team_member","team_role","application","registration","credential"]},"address":{"description":"The object's address, <kind>.<key>.","type":"string"},"before":{"description":"The live attributes (null on create); secret values are replaced by \"(sensitive)\".","type":["object","null"]},"after":{"description":"The desired attributes (null on delete); secret values are replaced by \"(sensitive)\".","type":["object","null"]},"diff":{"description":"update and replace only (required there, absent on create and delete): the fields that differ, by dot-separated path, with their live and desired values. A create's or delete's `origin` says for the whole object whether it is drift, so no field of theirs needs a `drift` flag.","type":"array","items":{"$ref":"#/definitions/FieldDiff"}},"source":{"description":"Where the config declares the object. A delete has one only with --base, when the config at that ref declared it (then `ref` is set).","type":"object","additionalProperties":false,"required":["file","line"],"properties":{"file":{"description":"Config file, as given on the command line (for `ref`, as it would be named in a work tree at that ref).","type":"string"},"line":{"description":"Line, from 1.","type":"integer","minimum":1},"ref":{"description":"delete only: the --base ref whose config declared the object at this file and line (the work tree no longer does).","type":"string"},"blame":{"$ref":"#/definitions/Blame"}}},"origin":{"description":"plan --base only: change, when this change introduces it (the config at --base would not make it); drift, when the live portal differs from the config at --base (changed outside git) and the config at --base would make it too. An update or replace is a change when any of its fields is introduced; its other fields are marked `drift`.","type":"string","enum":["change","drift"]},"fingerprint":{"description":"Hash of the live object the change was planned against (null on create): a saved plan is stale when it no longer matches.","type":["string","null"]},"replaced_by":{"description":"replace only: the changed fields that cannot change in place and force the replace.","type":"array","items":{"type":"string"}},"reissue":{"description":"replace only: the credential's key was lost (an apply stopped after the portal made the credential and before its key reached the credentials file, as that file's journal of keys being made shows), so it is deleted and made again with a new key.","type":"boolean"},"cascade":{"description":"delete only: addresses of the objects the delete takes with it (the backend deletes them along with it), not planned as changes of their own.","type":"array","items":{"type":"string"}},"env":{"description":"create, update and replace: the attributes whose values come from the environment, by dot-separated path, each with the config text it was written as (`${{ env \"NAME\" }}`). `after` shows \"(sensitive)\" there; apply resolves the text again. The value itself is never in a plan.","type":"object","additionalProperties":{"type":"string"}},"env_seals":{"description":"For each path of `env`: a salted sha256 of the value at plan time (`sha256:<salt>:<hex>`), never the value. apply refuses a plan whose environment value no longer seals to it: what runs is what was reviewed.","type":"object","additionalProperties":{"type":"string","pattern":"^sha256:[0-9a-f]+:[0-9a-f]{64}$"}},"depends_on":{"description":"Addresses of other changes of this plan that must land first: a change is skipped when one of them fails. For create, update and replace, the objects it refers to; for delete, the deletes of the objects that refer to it.","type":"array","items":{"type":"string"}},"access":{"description":"registration only: what the change does to access, for a reviewer: the status a new registration gets (\"approved at once by auto-approve\", \"pending approval\", \"revoked as stated\"), or who gains or loses access when its status changes.","type":"string"},"rotation":{"description":"credential only: the key rotation this change is part of, for a reviewer: the generation it makes and until when the previous one stays valid, or why a generation is retired.","type":"string"},"adopt":{"description":"The object exists without an owner label and is adopted into this namespace (--adopt).","type":"boolean"}}},"Blame":{"description":"plan --blame only: the commit that last touched the source line (`git blame`; at the --base ref for a delete's).","type":"object","additionalProperties":false,"required":["commit"],"properties":{"commit":{"description":"Full commit hash; null when the line is not committed yet (changed in the work tree, staged, or in a file git does not track).","type":["string","null"]},"author":{"description":"Author name.","type":"string"},"author_email":{"description":"Author e-mail address, without angle brackets.","type":"string"},"date":{"description":"Author date, ISO 8601 with the author's UTC offset, e.g. 2026-11-20T14:03:00+01:00.","type":"string"}}},"FieldDiff":{"description":"One field that changes.","type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"Dot-separated field path, e.g. registration.auto_approve or labels.team.","type":"string"},"before":{"description":"The live value (absent when the field is not set).","type":["string","number","boolean","array","null"]},"after":{"description":"The desired value (absent when the field is removed).","type":["string","number","boolean","array","null"]},"drift":{"description":"plan --base only: true when the config at --base already holds this desired value, so the live value drifted from it (changed outside git); absent when this change introduces the value.","type":"boolean"}}}}};
 const schema15 = {"description":"How many objects each action touches (deletes count the objects they take with them).","type":"object","additionalProperties":false,"required":["create","update","replace","delete"],"properties":{"create":{"description":"Objects to create.","type":"integer","minimum":0},"update":{"description":"Objects to update in place.","type":"integer","minimum":0},"replace":{"description":"Objects to replace.","type":"integer","minimum":0},"delete":{"description":"Objects deleted, counting those a delete takes with it.","type":"integer","minimum":0}}};
 const func2 = Object.prototype.hasOwnProperty;
-const schema12 = {"description":"One object to create, update, replace or delete.","type":"object","additionalProperties":false,"required":["action","kind","address","before","after","diff","fingerprint"],"properties":{"action":{"description":"What apply does to the object. replace: delete it, then create it as desired (see replaced_by).","type":"string","enum":["create","update","replace","delete"]},"kind":{"description":"The resource kind.","type":"string","enum":["auth_strategy","portal_settings","product","product_version","developer","team","team_member","team_role","application","registration","credential"]},"address":{"description":"The object's address, <kind>.<key>.","type":"string"},"before":{"description":"The live attributes (null on create); secret values are replaced by \"(sensitive)\".","type":["object","null"]},"after":{"description":"The desired attributes (null on delete); secret values are replaced by \"(sensitive)\".","type":["object","null"]},"diff":{"description":"Field-level differences (dot-separated paths); for create and delete, every field.","type":"array","items":{"$ref":"#/definitions/FieldDiff"}},"source":{"description":"Where the config declares the object. A delete has one only with --base, when the config at that ref declared it (then `ref` is set).","type":"object","additionalProperties":false,"required":["file","line"],"properties":{"file":{"description":"Config file, as given on the command line (for `ref`, as it would be named in a work tree at that ref).","type":"string"},"line":{"description":"Line, from 1.","type":"integer","minimum":1},"ref":{"description":"delete only: the --base ref whose config declared the object at this file and line (the work tree no longer does).","type":"string"},"blame":{"$ref":"#/definitions/Blame"}}},"origin":{"description":"plan --base only: change, when this change introduces it (the config at --base would not make it); drift, when the live portal differs from the config at --base (changed outside git) and the config at --base would make it too. An update or replace is a change when any of its fields is introduced; its other fields are marked `drift`.","type":"string","enum":["change","drift"]},"fingerprint":{"description":"Hash of the live object the change was planned against (null on create): a saved plan is stale when it no longer matches.","type":["string","null"]},"replaced_by":{"description":"replace only: the changed fields that cannot change in place and force the replace.","type":"array","items":{"type":"string"}},"reissue":{"description":"replace only: the credential's key was lost (an apply stopped after the portal made the credential and before its key reached the credentials file, as that file's journal of keys being made shows), so it is deleted and made again with a new key.","type":"boolean"},"cascade":{"description":"delete only: addresses of the objects the delete takes with it (the backend deletes them along with it), not planned as changes of their own.","type":"array","items":{"type":"string"}},"env":{"description":"create, update and replace: the attributes whose values come from the environment, by dot-separated path, each with the config text it was written as (`${{ env \"NAME\" }}`). `after` shows \"(sensitive)\" there; apply resolves the text again. The value itself is never in a plan.","type":"object","additionalProperties":{"type":"string"}},"env_seals":{"description":"For each path of `env`: a salted sha256 of the value at plan time (`sha256:<salt>:<hex>`), never the value. apply refuses a plan whose environment value no longer seals to it: what runs is what was reviewed.","type":"object","additionalProperties":{"type":"string","pattern":"^sha256:[0-9a-f]+:[0-9a-f]{64}$"}},"depends_on":{"description":"Addresses of other changes of this plan that must land first: a change is skipped when one of them fails. For create, update and replace, the objects it refers to; for delete, the deletes of the objects that refer to it.","type":"array","items":{"type":"string"}},"access":{"description":"registration only: what the change does to access, for a reviewer: the status a new registration gets (\"approved at once by auto-approve\", \"pending approval\", \"revoked as stated\"), or who gains or loses access when its status changes.","type":"string"},"rotation":{"description":"credential only: the key rotation this change is part of, for a reviewer: the generation it makes and until when the previous one stays valid, or why a generation is retired.","type":"string"},"adopt":{"description":"The object exists without an owner label and is adopted into this namespace (--adopt).","type":"boolean"}}};
+const schema12 = {"description":"One object to create, update, replace or delete. An update or replace lists its changed fields in `diff`; a create or delete has none: every field of its `after` (create) or `before` (delete) changes, and listing them again would double the size of a large plan.","type":"object","additionalProperties":false,"required":["action","kind","address","before","after","fingerprint"],"if":{"properties":{"action":{"enum":["update","replace"]}}},"then":{"properties":{"diff":true},"required":["diff"]},"else":{"not":{"properties":{"diff":true},"required":["diff"]}},"properties":{"action":{"description":"What apply does to the object. replace: delete it, then create it as desired (see replaced_by).","type":"string","enum":["create","update","replace","delete"]},"kind":{"description":"The resource kind.","type":"string","enum":["auth_strategy","portal_settings","product","product_version","developer","team","team_member","team_role","application","registration","credential"]},"address":{"description":"The object's address, <kind>.<key>.","type":"string"},"before":{"description":"The live attributes (null on create); secret values are replaced by \"(sensitive)\".","type":["object","null"]},"after":{"description":"The desired attributes (null on delete); secret values are replaced by \"(sensitive)\".","type":["object","null"]},"diff":{"description":"update and replace only (required there, absent on create and delete): the fields that differ, by dot-separated path, with their live and desired values. A create's or delete's `origin` says for the whole object whether it is drift, so no field of theirs needs a `drift` flag.","type":"array","items":{"$ref":"#/definitions/FieldDiff"}},"source":{"description":"Where the config declares the object. A delete has one only with --base, when the config at that ref declared it (then `ref` is set).","type":"object","additionalProperties":false,"required":["file","line"],"properties":{"file":{"description":"Config file, as given on the command line (for `ref`, as it would be named in a work tree at that ref).","type":"string"},"line":{"description":"Line, from 1.","type":"integer","minimum":1},"ref":{"description":"delete only: the --base ref whose config declared the object at this file and line (the work tree no longer does).","type":"string"},"blame":{"$ref":"#/definitions/Blame"}}},"origin":{"description":"plan --base only: change, when this change introduces it (the config at --base would not make it); drift, when the live portal differs from the config at --base (changed outside git) and the config at --base would make it too. An update or replace is a change when any of its fields is introduced; its other fields are marked `drift`.","type":"string","enum":["change","drift"]},"fingerprint":{"description":"Hash of the live object the change was planned against (null on create): a saved plan is stale when it no longer matches.","type":["string","null"]},"replaced_by":{"description":"replace only: the changed fields that cannot change in place and force the replace.","type":"array","items":{"type":"string"}},"reissue":{"description":"replace only: the credential's key was lost (an apply stopped after the portal made the credential and before its key reached the credentials file, as that file's journal of keys being made shows), so it is deleted and made again with a new key.","type":"boolean"},"cascade":{"description":"delete only: addresses of the objects the delete takes with it (the backend deletes them along with it), not planned as changes of their own.","type":"array","items":{"type":"string"}},"env":{"description":"create, update and replace: the attributes whose values come from the environment, by dot-separated path, each with the config text it was written as (`${{ env \"NAME\" }}`). `after` shows \"(sensitive)\" there; apply resolves the text again. The value itself is never in a plan.","type":"object","additionalProperties":{"type":"string"}},"env_seals":{"description":"For each path of `env`: a salted sha256 of the value at plan time (`sha256:<salt>:<hex>`), never the value. apply refuses a plan whose environment value no longer seals to it: what runs is what was reviewed.","type":"object","additionalProperties":{"type":"string","pattern":"^sha256:[0-9a-f]+:[0-9a-f]{64}$"}},"depends_on":{"description":"Addresses of other changes of this plan that must land first: a change is skipped when one of them fails. For create, update and replace, the objects it refers to; for delete, the deletes of the objects that refer to it.","type":"array","items":{"type":"string"}},"access":{"description":"registration only: what the change does to access, for a reviewer: the status a new registration gets (\"approved at once by auto-approve\", \"pending approval\", \"revoked as stated\"), or who gains or loses access when its status changes.","type":"string"},"rotation":{"description":"credential only: the key rotation this change is part of, for a reviewer: the generation it makes and until when the previous one stays valid, or why a generation is retired.","type":"string"},"adopt":{"description":"The object exists without an owner label and is adopted into this namespace (--adopt).","type":"boolean"}}};
 const schema13 = {"description":"One field that changes.","type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"Dot-separated field path, e.g. registration.auto_approve or labels.team.","type":"string"},"before":{"description":"The live value (absent when the field is not set).","type":["string","number","boolean","array","null"]},"after":{"description":"The desired value (absent when the field is removed).","type":["string","number","boolean","array","null"]},"drift":{"description":"plan --base only: true when the config at --base already holds this desired value, so the live value drifted from it (changed outside git); absent when this change introduces the value.","type":"boolean"}}};
 const schema14 = {"description":"plan --blame only: the commit that last touched the source line (`git blame`; at the --base ref for a delete's).","type":"object","additionalProperties":false,"required":["commit"],"properties":{"commit":{"description":"Full commit hash; null when the line is not committed yet (changed in the work tree, staged, or in a file git does not track).","type":["string","null"]},"author":{"description":"Author name.","type":"string"},"author_email":{"description":"Author e-mail address, without angle brackets.","type":"string"},"date":{"description":"Author date, ISO 8601 with the author's UTC offset, e.g. 2026-11-20T14:03:00+01:00.","type":"string"}}};
 const pattern0 = new RegExp("^sha256:[0-9a-f]+:[0-9a-f]{64}$", "u");
@@ -18,15 +18,106 @@ const pattern0 = new RegExp("^sha256:[0-9a-f]+:[0-9a-f]{64}$", "u");
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(errors === 0){
+const _errs1 = errors;
+let valid0 = true;
+const _errs2 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.action !== undefined){
+let data0 = data.action;
+if(!((data0 === "update") || (data0 === "replace"))){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+}
+var _valid0 = _errs2 === errors;
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs4 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((((((data.action === undefined) && (missing0 = "action")) || ((data.kind === undefined) && (missing0 = "kind"))) || ((data.address === undefined) && (missing0 = "address"))) || ((data.before === undefined) && (missing0 = "before"))) || ((data.after === undefined) && (missing0 = "after"))) || ((data.diff === undefined) && (missing0 = "diff"))) || ((data.fingerprint === undefined) && (missing0 = "fingerprint"))){
-validate11.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data.diff === undefined) && (missing0 = "diff")){
+validate11.errors = [{instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs5 = errors;
+const _errs6 = errors;
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.diff === undefined) && (missing1 = "diff")){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var valid2 = _errs7 === errors;
+if(valid2){
+validate11.errors = [{instancePath,schemaPath:"#/else/not",keyword:"not",params:{},message:"must NOT be valid"}];
 return false;
 }
 else {
-const _errs1 = errors;
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid0 = _errs5 === errors;
+valid0 = _valid0;
+ifClause0 = "else";
+}
+if(!valid0){
+const err2 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate11.errors = vErrors;
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if(((((((data.action === undefined) && (missing2 = "action")) || ((data.kind === undefined) && (missing2 = "kind"))) || ((data.address === undefined) && (missing2 = "address"))) || ((data.before === undefined) && (missing2 = "before"))) || ((data.after === undefined) && (missing2 = "after"))) || ((data.fingerprint === undefined) && (missing2 = "fingerprint"))){
+validate11.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs8 = errors;
 for(const key0 in data){
 if(!(func2.call(schema12.properties, key0))){
 validate11.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
@@ -34,155 +125,155 @@ return false;
 break;
 }
 }
-if(_errs1 === errors){
+if(_errs8 === errors){
 if(data.action !== undefined){
-let data0 = data.action;
-const _errs2 = errors;
-if(typeof data0 !== "string"){
+let data1 = data.action;
+const _errs9 = errors;
+if(typeof data1 !== "string"){
 validate11.errors = [{instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((((data0 === "create") || (data0 === "update")) || (data0 === "replace")) || (data0 === "delete"))){
+if(!((((data1 === "create") || (data1 === "update")) || (data1 === "replace")) || (data1 === "delete"))){
 validate11.errors = [{instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema12.properties.action.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid0 = _errs2 === errors;
+var valid3 = _errs9 === errors;
 }
 else {
-var valid0 = true;
+var valid3 = true;
 }
-if(valid0){
+if(valid3){
 if(data.kind !== undefined){
-let data1 = data.kind;
-const _errs4 = errors;
-if(typeof data1 !== "string"){
+let data2 = data.kind;
+const _errs11 = errors;
+if(typeof data2 !== "string"){
 validate11.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!(((((((((((data1 === "auth_strategy") || (data1 === "portal_settings")) || (data1 === "product")) || (data1 === "product_version")) || (data1 === "developer")) || (data1 === "team")) || (data1 === "team_member")) || (data1 === "team_role")) || (data1 === "application")) || (data1 === "registration")) || (data1 === "credential"))){
+if(!(((((((((((data2 === "auth_strategy") || (data2 === "portal_settings")) || (data2 === "product")) || (data2 === "product_version")) || (data2 === "developer")) || (data2 === "team")) || (data2 === "team_member")) || (data2 === "team_role")) || (data2 === "application")) || (data2 === "registration")) || (data2 === "credential"))){
 validate11.errors = [{instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema12.properties.kind.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid0 = _errs4 === errors;
+var valid3 = _errs11 === errors;
 }
 else {
-var valid0 = true;
+var valid3 = true;
 }
-if(valid0){
+if(valid3){
 if(data.address !== undefined){
-const _errs6 = errors;
+const _errs13 = errors;
 if(typeof data.address !== "string"){
 validate11.errors = [{instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs6 === errors;
+var valid3 = _errs13 === errors;
 }
 else {
-var valid0 = true;
+var valid3 = true;
 }
-if(valid0){
+if(valid3){
 if(data.before !== undefined){
-let data3 = data.before;
-const _errs8 = errors;
-if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
+let data4 = data.before;
+const _errs15 = errors;
+if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
 validate11.errors = [{instancePath:instancePath+"/before",schemaPath:"#/properties/before/type",keyword:"type",params:{type: schema12.properties.before.type},message:"must be object,null"}];
 return false;
 }
-var valid0 = _errs8 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
-var valid0 = true;
+var valid3 = true;
 }
-if(valid0){
+if(valid3){
 if(data.after !== undefined){
-let data4 = data.after;
-const _errs10 = errors;
-if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
+let data5 = data.after;
+const _errs17 = errors;
+if((!(data5 && typeof data5 == "object" && !Array.isArray(data5))) && (data5 !== null)){
 validate11.errors = [{instancePath:instancePath+"/after",schemaPath:"#/properties/after/type",keyword:"type",params:{type: schema12.properties.after.type},message:"must be object,null"}];
 return false;
 }
-var valid0 = _errs10 === errors;
+var valid3 = _errs17 === errors;
 }
 else {
-var valid0 = true;
+var valid3 = true;
 }
-if(valid0){
+if(valid3){
 if(data.diff !== undefined){
-let data5 = data.diff;
-const _errs12 = errors;
-if(errors === _errs12){
-if(Array.isArray(data5)){
-var valid1 = true;
-const len0 = data5.length;
+let data6 = data.diff;
+const _errs19 = errors;
+if(errors === _errs19){
+if(Array.isArray(data6)){
+var valid4 = true;
+const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
-let data6 = data5[i0];
-const _errs14 = errors;
-const _errs15 = errors;
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-let missing1;
-if((data6.path === undefined) && (missing1 = "path")){
-validate11.errors = [{instancePath:instancePath+"/diff/" + i0,schemaPath:"#/definitions/FieldDiff/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+let data7 = data6[i0];
+const _errs21 = errors;
+const _errs22 = errors;
+if(errors === _errs22){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+let missing3;
+if((data7.path === undefined) && (missing3 = "path")){
+validate11.errors = [{instancePath:instancePath+"/diff/" + i0,schemaPath:"#/definitions/FieldDiff/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
-const _errs17 = errors;
-for(const key1 in data6){
+const _errs24 = errors;
+for(const key1 in data7){
 if(!((((key1 === "path") || (key1 === "before")) || (key1 === "after")) || (key1 === "drift"))){
 validate11.errors = [{instancePath:instancePath+"/diff/" + i0,schemaPath:"#/definitions/FieldDiff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs17 === errors){
-if(data6.path !== undefined){
-const _errs18 = errors;
-if(typeof data6.path !== "string"){
+if(_errs24 === errors){
+if(data7.path !== undefined){
+const _errs25 = errors;
+if(typeof data7.path !== "string"){
 validate11.errors = [{instancePath:instancePath+"/diff/" + i0+"/path",schemaPath:"#/definitions/FieldDiff/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid3 = _errs18 === errors;
+var valid6 = _errs25 === errors;
 }
 else {
-var valid3 = true;
+var valid6 = true;
 }
-if(valid3){
-if(data6.before !== undefined){
-let data8 = data6.before;
-const _errs20 = errors;
-if(((((typeof data8 !== "string") && (!((typeof data8 == "number") && (isFinite(data8))))) && (typeof data8 !== "boolean")) && (!(Array.isArray(data8)))) && (data8 !== null)){
+if(valid6){
+if(data7.before !== undefined){
+let data9 = data7.before;
+const _errs27 = errors;
+if(((((typeof data9 !== "string") && (!((typeof data9 == "number") && (isFinite(data9))))) && (typeof data9 !== "boolean")) && (!(Array.isArray(data9)))) && (data9 !== null)){
 validate11.errors = [{instancePath:instancePath+"/diff/" + i0+"/before",schemaPath:"#/definitions/FieldDiff/properties/before/type",keyword:"type",params:{type: schema13.properties.before.type},message:"must be string,number,boolean,array,null"}];
 return false;
 }
-var valid3 = _errs20 === errors;
+var valid6 = _errs27 === errors;
 }
 else {
-var valid3 = true;
+var valid6 = true;
 }
-if(valid3){
-if(data6.after !== undefined){
-let data9 = data6.after;
-const _errs22 = errors;
-if(((((typeof data9 !== "string") && (!((typeof data9 == "number") && (isFinite(data9))))) && (typeof data9 !== "boolean")) && (!(Array.isArray(data9)))) && (data9 !== null)){
+if(valid6){
+if(data7.after !== undefined){
+let data10 = data7.after;
+const _errs29 = errors;
+if(((((typeof data10 !== "string") && (!((typeof data10 == "number") && (isFinite(data10))))) && (typeof data10 !== "boolean")) && (!(Array.isArray(data10)))) && (data10 !== null)){
 validate11.errors = [{instancePath:instancePath+"/diff/" + i0+"/after",schemaPath:"#/definitions/FieldDiff/properties/after/type",keyword:"type",params:{type: schema13.properties.after.type},message:"must be string,number,boolean,array,null"}];
 return false;
 }
-var valid3 = _errs22 === errors;
+var valid6 = _errs29 === errors;
 }
 else {
-var valid3 = true;
+var valid6 = true;
 }
-if(valid3){
-if(data6.drift !== undefined){
-const _errs24 = errors;
-if(typeof data6.drift !== "boolean"){
+if(valid6){
+if(data7.drift !== undefined){
+const _errs31 = errors;
+if(typeof data7.drift !== "boolean"){
 validate11.errors = [{instancePath:instancePath+"/diff/" + i0+"/drift",schemaPath:"#/definitions/FieldDiff/properties/drift/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid3 = _errs24 === errors;
+var valid6 = _errs31 === errors;
 }
 else {
-var valid3 = true;
+var valid6 = true;
 }
 }
 }
@@ -195,8 +286,8 @@ validate11.errors = [{instancePath:instancePath+"/diff/" + i0,schemaPath:"#/defi
 return false;
 }
 }
-var valid1 = _errs14 === errors;
-if(!valid1){
+var valid4 = _errs21 === errors;
+if(!valid4){
 break;
 }
 }
@@ -206,145 +297,145 @@ validate11.errors = [{instancePath:instancePath+"/diff",schemaPath:"#/properties
 return false;
 }
 }
-var valid0 = _errs12 === errors;
+var valid3 = _errs19 === errors;
 }
 else {
-var valid0 = true;
+var valid3 = true;
 }
-if(valid0){
+if(valid3){
 if(data.source !== undefined){
-let data11 = data.source;
-const _errs26 = errors;
-if(errors === _errs26){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing2;
-if(((data11.file === undefined) && (missing2 = "file")) || ((data11.line === undefined) && (missing2 = "line"))){
-validate11.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+let data12 = data.source;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+let missing4;
+if(((data12.file === undefined) && (missing4 = "file")) || ((data12.line === undefined) && (missing4 = "line"))){
+validate11.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
 return false;
 }
 else {
-const _errs28 = errors;
-for(const key2 in data11){
+const _errs35 = errors;
+for(const key2 in data12){
 if(!((((key2 === "file") || (key2 === "line")) || (key2 === "ref")) || (key2 === "blame"))){
 validate11.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs28 === errors){
-if(data11.file !== undefined){
-const _errs29 = errors;
-if(typeof data11.file !== "string"){
+if(_errs35 === errors){
+if(data12.file !== undefined){
+const _errs36 = errors;
+if(typeof data12.file !== "string"){
 validate11.errors = [{instancePath:instancePath+"/source/file",schemaPath:"#/properties/source/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid4 = _errs29 === errors;
+var valid7 = _errs36 === errors;
 }
 else {
-var valid4 = true;
+var valid7 = true;
 }
-if(valid4){
-if(data11.line !== undefined){
-let data13 = data11.line;
-const _errs31 = errors;
-if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+if(valid7){
+if(data12.line !== undefined){
+let data14 = data12.line;
+const _errs38 = errors;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
 validate11.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/properties/source/properties/line/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs31){
-if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 < 1 || isNaN(data13)){
+if(errors === _errs38){
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 < 1 || isNaN(data14)){
 validate11.errors = [{instancePath:instancePath+"/source/line",schemaPath:"#/properties/source/properties/line/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid4 = _errs31 === errors;
+var valid7 = _errs38 === errors;
 }
 else {
-var valid4 = true;
+var valid7 = true;
 }
-if(valid4){
-if(data11.ref !== undefined){
-const _errs33 = errors;
-if(typeof data11.ref !== "string"){
+if(valid7){
+if(data12.ref !== undefined){
+const _errs40 = errors;
+if(typeof data12.ref !== "string"){
 validate11.errors = [{instancePath:instancePath+"/source/ref",schemaPath:"#/properties/source/properties/ref/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid4 = _errs33 === errors;
+var valid7 = _errs40 === errors;
 }
 else {
-var valid4 = true;
+var valid7 = true;
 }
-if(valid4){
-if(data11.blame !== undefined){
-let data15 = data11.blame;
-const _errs35 = errors;
-const _errs36 = errors;
-if(errors === _errs36){
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-let missing3;
-if((data15.commit === undefined) && (missing3 = "commit")){
-validate11.errors = [{instancePath:instancePath+"/source/blame",schemaPath:"#/definitions/Blame/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+if(valid7){
+if(data12.blame !== undefined){
+let data16 = data12.blame;
+const _errs42 = errors;
+const _errs43 = errors;
+if(errors === _errs43){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+let missing5;
+if((data16.commit === undefined) && (missing5 = "commit")){
+validate11.errors = [{instancePath:instancePath+"/source/blame",schemaPath:"#/definitions/Blame/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
 return false;
 }
 else {
-const _errs38 = errors;
-for(const key3 in data15){
+const _errs45 = errors;
+for(const key3 in data16){
 if(!((((key3 === "commit") || (key3 === "author")) || (key3 === "author_email")) || (key3 === "date"))){
 validate11.errors = [{instancePath:instancePath+"/source/blame",schemaPath:"#/definitions/Blame/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs38 === errors){
-if(data15.commit !== undefined){
-let data16 = data15.commit;
-const _errs39 = errors;
-if((typeof data16 !== "string") && (data16 !== null)){
+if(_errs45 === errors){
+if(data16.commit !== undefined){
+let data17 = data16.commit;
+const _errs46 = errors;
+if((typeof data17 !== "string") && (data17 !== null)){
 validate11.errors = [{instancePath:instancePath+"/source/blame/commit",schemaPath:"#/definitions/Blame/properties/commit/type",keyword:"type",params:{type: schema14.properties.commit.type},message:"must be string,null"}];
 return false;
 }
-var valid6 = _errs39 === errors;
+var valid9 = _errs46 === errors;
 }
 else {
-var valid6 = true;
+var valid9 = true;
 }
-if(valid6){
-if(data15.author !== undefined){
-const _errs41 = errors;
-if(typeof data15.author !== "string"){
+if(valid9){
+if(data16.author !== undefined){
+const _errs48 = errors;
+if(typeof data16.author !== "string"){
 validate11.errors = [{instancePath:instancePath+"/source/blame/author",schemaPath:"#/definitions/Blame/properties/author/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid6 = _errs41 === errors;
+var valid9 = _errs48 === errors;
 }
 else {
-var valid6 = true;
+var valid9 = true;
 }
-if(valid6){
-if(data15.author_email !== undefined){
-const _errs43 = errors;
-if(typeof data15.author_email !== "string"){
+if(valid9){
+if(data16.author_email !== undefined){
+const _errs50 = errors;
+if(typeof data16.author_email !== "string"){
 validate11.errors = [{instancePath:instancePath+"/source/blame/author_email",schemaPath:"#/definitions/Blame/properties/author_email/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid6 = _errs43 === errors;
+var valid9 = _errs50 === errors;
 }
 else {
-var valid6 = true;
+var valid9 = true;
 }
-if(valid6){
-if(data15.date !== undefined){
-const _errs45 = errors;
-if(typeof data15.date !== "string"){
+if(valid9){
+if(data16.date !== undefined){
+const _errs52 = errors;
+if(typeof data16.date !== "string"){
 validate11.errors = [{instancePath:instancePath+"/source/blame/date",schemaPath:"#/definitions/Blame/properties/date/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid6 = _errs45 === errors;
+var valid9 = _errs52 === errors;
 }
 else {
-var valid6 = true;
+var valid9 = true;
 }
 }
 }
@@ -357,10 +448,10 @@ validate11.errors = [{instancePath:instancePath+"/source/blame",schemaPath:"#/de
 return false;
 }
 }
-var valid4 = _errs35 === errors;
+var valid7 = _errs42 === errors;
 }
 else {
-var valid4 = true;
+var valid7 = true;
 }
 }
 }
@@ -373,57 +464,57 @@ validate11.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs26 === errors;
+var valid3 = _errs33 === errors;
 }
 else {
-var valid0 = true;
+var valid3 = true;
 }
-if(valid0){
+if(valid3){
 if(data.origin !== undefined){
-let data20 = data.origin;
-const _errs47 = errors;
-if(typeof data20 !== "string"){
+let data21 = data.origin;
+const _errs54 = errors;
+if(typeof data21 !== "string"){
 validate11.errors = [{instancePath:instancePath+"/origin",schemaPath:"#/properties/origin/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((data20 === "change") || (data20 === "drift"))){
+if(!((data21 === "change") || (data21 === "drift"))){
 validate11.errors = [{instancePath:instancePath+"/origin",schemaPath:"#/properties/origin/enum",keyword:"enum",params:{allowedValues: schema12.properties.origin.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid0 = _errs47 === errors;
+var valid3 = _errs54 === errors;
 }
 else {
-var valid0 = true;
+var valid3 = true;
 }
-if(valid0){
+if(valid3){
 if(data.fingerprint !== undefined){
-let data21 = data.fingerprint;
-const _errs49 = errors;
-if((typeof data21 !== "string") && (data21 !== null)){
+let data22 = data.fingerprint;
+const _errs56 = errors;
+if((typeof data22 !== "string") && (data22 !== null)){
 validate11.errors = [{instancePath:instancePath+"/fingerprint",schemaPath:"#/properties/fingerprint/type",keyword:"type",params:{type: schema12.properties.fingerprint.type},message:"must be string,null"}];
 return false;
 }
-var valid0 = _errs49 === errors;
+var valid3 = _errs56 === errors;
 }
 else {
-var valid0 = true;
+var valid3 = true;
 }
-if(valid0){
+if(valid3){
 if(data.replaced_by !== undefined){
-let data22 = data.replaced_by;
-const _errs51 = errors;
-if(errors === _errs51){
-if(Array.isArray(data22)){
-var valid7 = true;
-const len1 = data22.length;
+let data23 = data.replaced_by;
+const _errs58 = errors;
+if(errors === _errs58){
+if(Array.isArray(data23)){
+var valid10 = true;
+const len1 = data23.length;
 for(let i1=0; i1<len1; i1++){
-const _errs53 = errors;
-if(typeof data22[i1] !== "string"){
+const _errs60 = errors;
+if(typeof data23[i1] !== "string"){
 validate11.errors = [{instancePath:instancePath+"/replaced_by/" + i1,schemaPath:"#/properties/replaced_by/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid7 = _errs53 === errors;
-if(!valid7){
+var valid10 = _errs60 === errors;
+if(!valid10){
 break;
 }
 }
@@ -433,39 +524,39 @@ validate11.errors = [{instancePath:instancePath+"/replaced_by",schemaPath:"#/pro
 return false;
 }
 }
-var valid0 = _errs51 === errors;
+var valid3 = _errs58 === errors;
 }
 else {
-var valid0 = true;
+var valid3 = true;
 }
-if(valid0){
+if(valid3){
 if(data.reissue !== undefined){
-const _errs55 = errors;
+const _errs62 = errors;
 if(typeof data.reissue !== "boolean"){
 validate11.errors = [{instancePath:instancePath+"/reissue",schemaPath:"#/properties/reissue/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid0 = _errs55 === errors;
+var valid3 = _errs62 === errors;
 }
 else {
-var valid0 = true;
+var valid3 = true;
 }
-if(valid0){
+if(valid3){
 if(data.cascade !== undefined){
-let data25 = data.cascade;
-const _errs57 = errors;
-if(errors === _errs57){
-if(Array.isArray(data25)){
-var valid8 = true;
-const len2 = data25.length;
+let data26 = data.cascade;
+const _errs64 = errors;
+if(errors === _errs64){
+if(Array.isArray(data26)){
+var valid11 = true;
+const len2 = data26.length;
 for(let i2=0; i2<len2; i2++){
-const _errs59 = errors;
-if(typeof data25[i2] !== "string"){
+const _errs66 = errors;
+if(typeof data26[i2] !== "string"){
 validate11.errors = [{instancePath:instancePath+"/cascade/" + i2,schemaPath:"#/properties/cascade/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid8 = _errs59 === errors;
-if(!valid8){
+var valid11 = _errs66 === errors;
+if(!valid11){
 break;
 }
 }
@@ -475,25 +566,25 @@ validate11.errors = [{instancePath:instancePath+"/cascade",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs57 === errors;
+var valid3 = _errs64 === errors;
 }
 else {
-var valid0 = true;
+var valid3 = true;
 }
-if(valid0){
+if(valid3){
 if(data.env !== undefined){
-let data27 = data.env;
-const _errs61 = errors;
-if(errors === _errs61){
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-for(const key4 in data27){
-const _errs64 = errors;
-if(typeof data27[key4] !== "string"){
+let data28 = data.env;
+const _errs68 = errors;
+if(errors === _errs68){
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+for(const key4 in data28){
+const _errs71 = errors;
+if(typeof data28[key4] !== "string"){
 validate11.errors = [{instancePath:instancePath+"/env/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid9 = _errs64 === errors;
-if(!valid9){
+var valid12 = _errs71 === errors;
+if(!valid12){
 break;
 }
 }
@@ -503,23 +594,23 @@ validate11.errors = [{instancePath:instancePath+"/env",schemaPath:"#/properties/
 return false;
 }
 }
-var valid0 = _errs61 === errors;
+var valid3 = _errs68 === errors;
 }
 else {
-var valid0 = true;
+var valid3 = true;
 }
-if(valid0){
+if(valid3){
 if(data.env_seals !== undefined){
-let data29 = data.env_seals;
-const _errs66 = errors;
-if(errors === _errs66){
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-for(const key5 in data29){
-let data30 = data29[key5];
-const _errs69 = errors;
-if(errors === _errs69){
-if(typeof data30 === "string"){
-if(!pattern0.test(data30)){
+let data30 = data.env_seals;
+const _errs73 = errors;
+if(errors === _errs73){
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+for(const key5 in data30){
+let data31 = data30[key5];
+const _errs76 = errors;
+if(errors === _errs76){
+if(typeof data31 === "string"){
+if(!pattern0.test(data31)){
 validate11.errors = [{instancePath:instancePath+"/env_seals/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env_seals/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^sha256:[0-9a-f]+:[0-9a-f]{64}$"},message:"must match pattern \""+"^sha256:[0-9a-f]+:[0-9a-f]{64}$"+"\""}];
 return false;
 }
@@ -529,8 +620,8 @@ validate11.errors = [{instancePath:instancePath+"/env_seals/" + key5.replace(/~/
 return false;
 }
 }
-var valid10 = _errs69 === errors;
-if(!valid10){
+var valid13 = _errs76 === errors;
+if(!valid13){
 break;
 }
 }
@@ -540,27 +631,27 @@ validate11.errors = [{instancePath:instancePath+"/env_seals",schemaPath:"#/prope
 return false;
 }
 }
-var valid0 = _errs66 === errors;
+var valid3 = _errs73 === errors;
 }
 else {
-var valid0 = true;
+var valid3 = true;
 }
-if(valid0){
+if(valid3){
 if(data.depends_on !== undefined){
-let data31 = data.depends_on;
-const _errs71 = errors;
-if(errors === _errs71){
-if(Array.isArray(data31)){
-var valid11 = true;
-const len3 = data31.length;
+let data32 = data.depends_on;
+const _errs78 = errors;
+if(errors === _errs78){
+if(Array.isArray(data32)){
+var valid14 = true;
+const len3 = data32.length;
 for(let i3=0; i3<len3; i3++){
-const _errs73 = errors;
-if(typeof data31[i3] !== "string"){
+const _errs80 = errors;
+if(typeof data32[i3] !== "string"){
 validate11.errors = [{instancePath:instancePath+"/depends_on/" + i3,schemaPath:"#/properties/depends_on/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid11 = _errs73 === errors;
-if(!valid11){
+var valid14 = _errs80 === errors;
+if(!valid14){
 break;
 }
 }
@@ -570,46 +661,46 @@ validate11.errors = [{instancePath:instancePath+"/depends_on",schemaPath:"#/prop
 return false;
 }
 }
-var valid0 = _errs71 === errors;
+var valid3 = _errs78 === errors;
 }
 else {
-var valid0 = true;
+var valid3 = true;
 }
-if(valid0){
+if(valid3){
 if(data.access !== undefined){
-const _errs75 = errors;
+const _errs82 = errors;
 if(typeof data.access !== "string"){
 validate11.errors = [{instancePath:instancePath+"/access",schemaPath:"#/properties/access/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs75 === errors;
+var valid3 = _errs82 === errors;
 }
 else {
-var valid0 = true;
+var valid3 = true;
 }
-if(valid0){
+if(valid3){
 if(data.rotation !== undefined){
-const _errs77 = errors;
+const _errs84 = errors;
 if(typeof data.rotation !== "string"){
 validate11.errors = [{instancePath:instancePath+"/rotation",schemaPath:"#/properties/rotation/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs77 === errors;
+var valid3 = _errs84 === errors;
 }
 else {
-var valid0 = true;
+var valid3 = true;
 }
-if(valid0){
+if(valid3){
 if(data.adopt !== undefined){
-const _errs79 = errors;
+const _errs86 = errors;
 if(typeof data.adopt !== "boolean"){
 validate11.errors = [{instancePath:instancePath+"/adopt",schemaPath:"#/properties/adopt/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid0 = _errs79 === errors;
+var valid3 = _errs86 === errors;
 }
 else {
-var valid0 = true;
+var valid3 = true;
 }
 }
 }
@@ -672,7 +763,7 @@ if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinit
 validate10.errors = [{instancePath:instancePath+"/format_version",schemaPath:"#/properties/format_version/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(!(data0 === 1)){
+if(!(data0 === 2)){
 validate10.errors = [{instancePath:instancePath+"/format_version",schemaPath:"#/properties/format_version/enum",keyword:"enum",params:{allowedValues: schema11.properties.format_version.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }

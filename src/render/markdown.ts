@@ -1,5 +1,6 @@
 import { describeApplied } from './applied.js';
-import type { Change, Plan } from '../types/plan.js';
+import type { Change, FieldDiff, Plan } from '../types/plan.js';
+import { shownFields } from '../plan/fields.js';
 import { countByKind, formatValue, REISSUE } from './text.js';
 import { countsPhrase, declaredAt, originGroups } from './attribution.js';
 
@@ -61,7 +62,8 @@ function isRisky(change: Change): boolean {
 /** `revoked` or `rejected` when the change sets a registration's status to it. */
 function revokes(change: Change): string | undefined {
   if (change.kind !== 'registration' || change.action === 'delete') return undefined;
-  const status = change.diff.find((d) => d.path === 'status')?.after;
+  // A create's fields are its `after` (the plan has no `diff` for it).
+  const status = change.action === 'create' ? (change.after as { status?: unknown } | null)?.status : change.diff?.find((d) => d.path === 'status')?.after;
   return status === 'revoked' || status === 'rejected' ? status : undefined;
 }
 
@@ -166,7 +168,7 @@ function actionText(change: Change): string {
 
 function fieldsCell(change: Change): string {
   if (change.action === 'update' || change.action === 'replace') {
-    const fields = change.diff.map((d) => cell(d.path)).join(', ') + (change.access === undefined ? '' : ` (access: ${cell(change.access)})`);
+    const fields = (change.diff ?? []).map((d) => cell(d.path)).join(', ') + (change.access === undefined ? '' : ` (access: ${cell(change.access)})`);
     if (change.reissue) return `${fields}${fields === '' ? '' : ' '}(${REISSUE})`;
     return change.replaced_by?.length ? `${fields} (${change.replaced_by.map(cell).join(', ')} cannot change)` : fields;
   }
@@ -187,8 +189,8 @@ function detailsBlock(change: Change): string {
   const lines = [`<details><summary>${origin}${change.action} ${change.kind} ${html(key(change))}</summary>`, ''];
   if (change.source !== undefined) lines.push(`Declared at ${cell(declaredAt(change.source))}`, '');
   lines.push('| field | before | after |', '|---|---|---|');
-  const drift = (d: Change['diff'][number]) => (d.drift && change.origin === 'change' ? ' *(drift)*' : '');
-  for (const d of change.diff) lines.push(`| ${cell(d.path)}${drift(d)} | ${cell(formatValue(d.before))} | ${cell(formatValue(d.after))} |`);
+  const drift = (d: FieldDiff) => (d.drift && change.origin === 'change' ? ' *(drift)*' : '');
+  for (const d of shownFields(change)) lines.push(`| ${cell(d.path)}${drift(d)} | ${cell(formatValue(d.before))} | ${cell(formatValue(d.after))} |`);
   for (const taken of change.cascade ?? []) lines.push(`| *(deleted with it)* | ${cell(taken)} | (none) |`);
   lines.push('', '</details>');
   return lines.join('\n');

@@ -67,7 +67,7 @@ function changeLines(change: Change, colors: Palette): string[] {
   if (change.action === 'update' || change.action === 'replace') {
     // In a change that is introduced, the fields that drifted are told apart.
     const drift = (d: FieldDiff) => (d.drift && change.origin === 'change' ? ' (drift)' : '');
-    for (const d of change.diff) lines.push(`  ${d.path}: ${formatValue(d.before)} → ${formatValue(d.after)}${drift(d)}`);
+    for (const d of change.diff ?? []) lines.push(`  ${d.path}: ${formatValue(d.before)} → ${formatValue(d.after)}${drift(d)}`);
   }
   for (const taken of change.cascade ?? []) lines.push(colors.red(`  with ${taken.replace('.', ' ')}`));
   // What a registration change does to access: what a reviewer is there to check.

@@ -9,9 +9,9 @@
  */
 export interface Plan {
   /**
-   * Version of this format; readers refuse versions they do not know.
+   * Version of this format; readers refuse versions they do not know. 2: a create or delete has no `diff` (its fields are its `after` or `before`); 1 repeated every field there.
    */
-  format_version: 1;
+  format_version: 2;
   /**
    * The ownership label the plan was made for.
    */
@@ -130,7 +130,7 @@ export interface Plan {
   env_values?: number;
 }
 /**
- * One object to create, update, replace or delete.
+ * One object to create, update, replace or delete. An update or replace lists its changed fields in `diff`; a create or delete has none: every field of its `after` (create) or `before` (delete) changes, and listing them again would double the size of a large plan.
  */
 export interface Change {
   /**
@@ -165,9 +165,9 @@ export interface Change {
    */
   after: {} | null;
   /**
-   * Field-level differences (dot-separated paths); for create and delete, every field.
+   * update and replace only (required there, absent on create and delete): the fields that differ, by dot-separated path, with their live and desired values. A create's or delete's `origin` says for the whole object whether it is drift, so no field of theirs needs a `drift` flag.
    */
-  diff: FieldDiff[];
+  diff?: FieldDiff[];
   /**
    * Where the config declares the object. A delete has one only with --base, when the config at that ref declared it (then `ref` is set).
    */

@@ -201,7 +201,7 @@ export class KonnectBackend implements Backend {
         (c.kind === 'credential' && c.action !== 'update') ||
         // A new application without an owner is owned by the session developer.
         (c.kind === 'application' && c.action === 'create' && (c.after as { owner?: unknown } | null)?.owner === undefined) ||
-        (c.kind === 'application' && c.action === 'update' && c.diff.some((d) => d.path === 'name' || d.path === 'description')),
+        (c.kind === 'application' && c.action === 'update' && (c.diff ?? []).some((d) => d.path === 'name' || d.path === 'description')),
     );
     if (needs.length === 0) return undefined;
     const ctx = this.#last?.ctx;

@@ -32,18 +32,28 @@ const CAPABILITIES: Capabilities = {
 export class LocalBackend implements Backend {
   readonly type = 'local' as const;
   readonly capabilities = CAPABILITIES;
+  /**
+   * What the last read found in `applied_commits`, until a transaction: readApplied answers from the
+   * state the plan was made from instead of reading and checking the whole file again.
+   */
+  private readSnapshot?: { applied: StoreData['applied_commits'] };
+
   constructor(readonly target: string) {}
 
   async read(): Promise<State> {
-    return readLive(localAdapters(new LocalEngine(await loadStore(this.target), { readOnly: true })), this.capabilities);
+    const data = await loadStore(this.target);
+    this.readSnapshot = { applied: data.applied_commits };
+    return readLive(localAdapters(new LocalEngine(data, { readOnly: true })), this.capabilities);
   }
 
   async readApplied(namespace: string): Promise<AppliedRecord | undefined> {
-    const record = (await loadStore(this.target)).applied_commits?.[namespace];
+    const applied = this.readSnapshot !== undefined ? this.readSnapshot.applied : (await loadStore(this.target)).applied_commits;
+    const record = applied?.[namespace];
     return record && { commit: record.commit, dirty: record.dirty, at: record.at };
   }
 
   async transaction<T>(run: (tx: Transaction) => Promise<T>): Promise<T> {
+    this.readSnapshot = undefined; // the transaction may record a commit
     // A state reached through a symbolic link is written through it, and locked beside the file itself.
     const file = await realPathOf(this.target).catch((cause: NodeJS.ErrnoException) => {
       throw new UserError(`${this.target}: cannot resolve the local state (${cause.code ?? String(cause)})`);

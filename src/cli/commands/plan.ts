@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { ExitCode } from '../../errors.js';
 import { colorEnabled, palette } from '../../render/color.js';
-import { renderPlanJson } from '../../render/json.js';
+import { renderPlanJson, renderPlanJsonParts } from '../../render/json.js';
 import { renderPlanMarkdown } from '../../render/markdown.js';
 import { renderPlanText } from '../../render/text.js';
 import { addBackendOptions, openBackend, type BackendOptions } from '../backend-options.js';
@@ -66,7 +66,7 @@ export function registerPlan(program: Command, ctx: Context): void {
       if (options.blame && repo) await blameSources(plan, repo);
       reportProblems(ctx.io, warnings);
       await addProvenance(plan, paths, backend);
-      if (options.format === 'json') ctx.io.stdout(renderPlanJson(plan));
+      if (options.format === 'json') for (const part of renderPlanJsonParts(plan)) ctx.io.stdout(part);
       else if (options.format === 'markdown') ctx.io.stdout(renderPlanMarkdown(plan));
       else ctx.io.stdout(renderPlanText(plan, palette(colorEnabled(ctx.io.stdoutIsTTY, ctx.io.env, ctx.noColor))));
       if (options.out !== undefined) await writeFileAtomic(options.out, renderPlanJson(plan));
