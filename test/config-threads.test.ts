@@ -44,7 +44,7 @@ function summary(result: LoadResult) {
 
 async function expectSameEverywhere(paths: string[]) {
   const alone = summary(await loadInProcess(paths, { env: ENV, parallel: { workers: 0 } }));
-  for (const parallel of [{ workers: 1, ownShare: 0 }, { workers: 2, ownShare: 0 }, { workers: 1, ownShare: 0.5 }]) {
+  for (const parallel of [{ workers: 1, mainThreadChecks: false }, { workers: 2, mainThreadChecks: false }, { workers: 1 }]) {
     const threaded = summary(await loadCompiled(paths, { env: ENV, parallel }));
     expect(JSON.stringify(threaded), JSON.stringify(parallel)).toBe(JSON.stringify(alone));
   }
@@ -121,7 +121,7 @@ describe('config files checked on worker threads', () => {
       const read = await readConfigFile(file);
       if (read.ok) jobs.push({ index: jobs.length, file, text: read.text });
     }
-    const threaded = await checkInParallel(jobs, { values: ENV }, { workers: 2, ownShare: 0 });
+    const threaded = await checkInParallel(jobs, { values: ENV }, { workers: 2, mainThreadChecks: false });
     expect(threaded.length).toBe(jobs.length);
     jobs.forEach((job, i) => {
       const alone = checkConfigText(job.file, job.text, { values: ENV });
@@ -132,7 +132,7 @@ describe('config files checked on worker threads', () => {
   it('a worker that fails rejects the load with its reason instead of hanging', async () => {
     const jobs = [{ index: 0, file: 'x.yaml', text: 'a: 1\n' }, { index: 1, file: 'y.yaml', text: 'b: 1\n' }];
     // A worker given the environment it cannot clone never starts.
-    const failing = checkInParallel(jobs, { values: { ...ENV, BAD: (() => undefined) as unknown as string } }, { workers: 1, ownShare: 0 });
+    const failing = checkInParallel(jobs, { values: { ...ENV, BAD: (() => undefined) as unknown as string } }, { workers: 1, mainThreadChecks: false });
     await expect(failing).rejects.toThrow(/could not be cloned/);
   });
 });

@@ -10,9 +10,11 @@ export interface Job {
 }
 
 export interface WorkerInput {
-  jobs: Job[];
   source: EnvSource;
 }
+
+/** From this thread to a worker: files to check, or none left (the worker ends). */
+export type WorkerRequest = { jobs: Job[] } | { done: true };
 
 /** A file's result; `redo`: check it in the main thread (the worker's stack overflowed, or it threw). */
 export type WorkerOutput = { index: number; checked: CheckedFile } | { index: number; redo: true };
@@ -39,27 +41,28 @@ export const WORKERS_AVAILABLE = !import.meta.url.endsWith('.ts');
 const WORKER_STACK_MB = 0.5;
 
 /**
- * This thread's share of the text, relative to an even split: less than a worker's, because it also
- * takes in the workers' results (copied between threads). Measured on 2 cores, the main thread and
- * one worker used 6 % less CPU than two workers and this thread waiting.
+ * Files a worker holds ahead of the one it checks: it never waits for the next while this thread is
+ * busy checking one of its own (a file takes some 20 ms; a message waits at most that long).
  */
-const OWN_SHARE = 0.8;
+const AHEAD = 2;
 
 export interface ParallelOptions {
   /** Extra threads to start; 0 checks every file in this one. Default: one per core beyond this one. */
   workers?: number;
-  /** The share of the text this thread checks itself while the workers run (0 to 1). */
-  ownShare?: number;
+  /** Whether this thread checks files too while the workers run (the default), or only waits. */
+  mainThreadChecks?: boolean;
 }
 
 /**
- * Checks `jobs` on several threads: worker threads take most of the files, this one a share, and
- * the results come back in the jobs' order, as if checked one after the other here. A worker that
- * fails (an exception, a crash) rejects the whole: that is a defect, not a problem in the config.
+ * Checks `jobs` on several threads, the results in the jobs' order, as if checked one after the other
+ * here. The files wait in one queue, largest first, and every thread takes the next when it is ready:
+ * a worker starts late (its own module loading) and this thread has other work meanwhile (reading the
+ * state file), so a split made in advance leaves one of them idle at the end. A worker that fails (an
+ * exception, a crash) rejects the whole: that is a defect, not a problem in the config.
  */
 export async function checkInParallel(jobs: readonly Job[], source: EnvSource, options: ParallelOptions = {}): Promise<CheckedFile[]> {
-  // Every file is checked below an await, the main thread's share, a worker's file checked again and
-  // all files without workers alike: the stack left to the parser (deep nesting) is the same for all.
+  // Every file is checked below an await, the main thread's, a worker's file checked again and all
+  // files without workers alike: the stack left to the parser (deep nesting) is the same for all.
   await Promise.resolve();
   const workers = WORKERS_AVAILABLE ? (options.workers ?? Math.max(1, availableParallelism() - 1)) : 0;
   const results = new Array<CheckedFile>(jobs.length);
@@ -67,57 +70,55 @@ export async function checkInParallel(jobs: readonly Job[], source: EnvSource, o
     for (const job of jobs) results[job.index] = checkConfigText(job.file, job.text, source);
     return results;
   }
+  const queue = [...jobs].sort((a, b) => b.text.length - a.text.length || a.index - b.index);
   const redo: Job[] = [];
-  const shares = split(jobs, workers, options.ownShare ?? OWN_SHARE / (workers + 1));
-  const running = shares.slice(1).filter((share) => share.length > 0).map((share) => runWorker(share, source, results, redo));
-  // Whatever happens to one worker, none is left running (the process could not exit).
-  const stopAll = () => running.forEach((r) => void r.worker.terminate());
+  const running = Array.from({ length: Math.min(workers, jobs.length) }, () => runWorker(queue, source, results, redo));
   try {
-    for (const job of shares[0]!) results[job.index] = checkConfigText(job.file, job.text, source);
+    if (options.mainThreadChecks !== false) {
+      for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+        results[job.index] = checkConfigText(job.file, job.text, source);
+        // Let the workers' messages in: each result asks for more files.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
     await Promise.all(running.map((r) => r.done));
   } catch (cause) {
-    stopAll();
+    // Whatever happens to one worker, none is left running (the process could not exit).
+    running.forEach((r) => void r.worker.terminate());
     throw cause;
   }
   for (const job of redo) results[job.index] = checkConfigText(job.file, job.text, source);
   return results;
 }
 
-/**
- * Splits the jobs into 1 + workers shares of about equal text, the first (this thread's) `ownShare`
- * of the total. Files keep their order within a share.
- */
-function split(jobs: readonly Job[], workers: number, ownShare: number): Job[][] {
-  const total = jobs.reduce((sum, job) => sum + job.text.length, 0);
-  const targets = [total * ownShare, ...Array.from({ length: workers }, () => (total * (1 - ownShare)) / workers)];
-  const shares: Job[][] = targets.map(() => []);
-  const loads = targets.map(() => 0);
-  // Largest first to the share furthest below its target: even shares whatever the file sizes.
-  const bySize = [...jobs].sort((a, b) => b.text.length - a.text.length);
-  for (const job of bySize) {
-    let best = 0;
-    for (let s = 1; s < shares.length; s++) if (targets[s]! - loads[s]! > targets[best]! - loads[best]!) best = s;
-    shares[best]!.push(job);
-    loads[best]! += job.text.length;
-  }
-  for (const share of shares) share.sort((a, b) => a.index - b.index);
-  return shares;
-}
-
-function runWorker(share: Job[], source: EnvSource, results: CheckedFile[], redo: Job[]): { worker: Worker; done: Promise<void> } {
-  const input: WorkerInput = { jobs: share, source: 'values' in source ? { values: { ...source.values } } : source };
+/** A worker that takes files from `queue` as it goes, until the queue is empty and its files are done. */
+function runWorker(queue: Job[], source: EnvSource, results: CheckedFile[], redo: Job[]): { worker: Worker; done: Promise<void> } {
+  const input: WorkerInput = { source: 'values' in source ? { values: { ...source.values } } : source };
   const worker = new Worker(WORKER_URL, { workerData: input, resourceLimits: { stackSizeMb: WORKER_STACK_MB } });
-  const byIndex = new Map(share.map((job) => [job.index, job]));
-  let received = 0;
+  const held = new Map<number, Job>();
+  const send = (count: number) => {
+    const jobs = queue.splice(0, count);
+    for (const job of jobs) held.set(job.index, job);
+    if (jobs.length > 0) worker.postMessage({ jobs } satisfies WorkerRequest);
+  };
+  send(AHEAD);
   const done = new Promise<void>((resolve, reject) => {
+    const finish = () => {
+      worker.postMessage({ done: true } satisfies WorkerRequest);
+      resolve();
+    };
+    if (held.size === 0) return finish();
     worker.on('message', (output: WorkerOutput) => {
+      const job = held.get(output.index)!;
+      held.delete(output.index);
       if ('checked' in output) results[output.index] = output.checked;
-      else redo.push(byIndex.get(output.index)!);
-      if (++received === share.length) resolve();
+      else redo.push(job);
+      send(1);
+      if (held.size === 0) finish();
     });
     worker.on('error', (cause) => reject(new Error(`config parsing thread failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })));
     worker.on('exit', (code) => {
-      if (received < share.length) reject(new Error(`config parsing thread ended (exit code ${code}) before checking ${share.length - received} of its ${share.length} files`));
+      if (held.size > 0) reject(new Error(`config parsing thread ended (exit code ${code}) before checking ${held.size} of its files`));
     });
   });
   return { worker, done };
