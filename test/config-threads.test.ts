@@ -110,7 +110,7 @@ describe('config files checked on worker threads', () => {
     expect(JSON.stringify(alone)).not.toContain('env-secret-value');
   });
 
-  it('post each file as the main thread would check it: data and positions tables included', async () => {
+  it('post each file as the main thread would check it: every declared object, with its positions, included', async () => {
     const dir = await tempDir();
     await brokenConfig(dir);
     await mkdir(join(dir, 'org'));

@@ -1,30 +1,27 @@
 import { SECTIONS, type Section } from '../model/kind.js';
 import { error, type Problem } from '../diagnostics/problems.js';
-import { substituteEnv, type EnvSecret } from './env.js';
+import { substituteEnv } from './env.js';
 import { isIdentifyingPath } from './identifying.js';
-import { locatedDocument, parsePortable, type DataPath, type PortableDocument } from './parse.js';
+import { locatedDocument, parsePortable, type DataPath } from './parse.js';
+import { declareDocument, type DocumentDeclarations } from './desired.js';
+import type { PortalctlConfig } from '../types/config.js';
 import { validateConfigData } from './schema.js';
 
 /**
- * One config file, parsed and checked on its own: each document's environment values substituted
- * and its data validated against the schema, every problem located. What it holds is plain values,
+ * One config file, parsed and checked on its own: each document's environment values substituted,
+ * its data validated against the schema and, when valid, its objects declared; every problem located. What it holds is plain values,
  * so a worker thread can do this work and post the result (see parse-pool.ts).
  */
 export interface CheckedFile {
   problems: Problem[];
   /** A syntax (or alias, merge) error: the file may declare anything. */
   unreadable: boolean;
-  /** The documents without any error, ready to be merged. */
-  valid: ValidPortable[];
+  /** What the documents without any error declare, ready to be merged. */
+  declarations: DocumentDeclarations[];
   /** Sections that the documents with errors declare (not merged, so references into them are not checked). */
   unchecked: Section[];
-  lineStarts: number[];
   /** The parser overflowed the stack (deep nesting): what it found depends on the thread's stack. */
   overflowed: boolean;
-}
-
-export interface ValidPortable extends PortableDocument {
-  secrets: EnvSecret[];
 }
 
 /**
@@ -43,7 +40,7 @@ export function checkConfigText(file: string, text: string, source: EnvSource): 
   const env = templatesOnly ? EVERY_VARIABLE_SET : source.values;
   const parsed = parsePortable(file, text);
   const problems = parsed.problems;
-  const result: CheckedFile = { problems, unreadable: problems.some(isError), valid: [], unchecked: [], lineStarts: parsed.lineStarts, overflowed: parsed.overflowed };
+  const result: CheckedFile = { problems, unreadable: problems.some(isError), declarations: [], unchecked: [], overflowed: parsed.overflowed };
   for (const portable of parsed.documents) {
     const doc = locatedDocument(file, portable, parsed.lineStarts);
     const substitution = substituteEnv(doc.data, env);
@@ -69,7 +66,7 @@ export function checkConfigText(file: string, text: string, source: EnvSource): 
     }
     // Only a document without any error is merged: a secret name must not become an address.
     if (schemaProblems.length === 0 && substitution.problems.length === 0 && secretNames === 0) {
-      result.valid.push({ ...portable, secrets: substitution.secrets });
+      result.declarations.push(declareDocument({ doc, config: doc.data as PortalctlConfig, secrets: substitution.secrets }));
     } else {
       for (const section of sectionsOf(doc.data)) if (!result.unchecked.includes(section)) result.unchecked.push(section);
     }

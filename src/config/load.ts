@@ -1,11 +1,9 @@
-import type { PortalctlConfig } from '../types/config.js';
 import { SECTIONS, type Section } from '../model/kind.js';
 import type { State } from '../model/state.js';
 import type { DesiredState } from '../model/state.js';
 import { mapBounded, MAX_OPEN_FILES } from './bounded.js';
-import { buildDesired, type ValidDocument } from './desired.js';
+import { mergeDeclarations, type DocumentDeclarations } from './desired.js';
 import { findConfigFiles, type FoundFiles } from './files.js';
-import { locatedDocument } from './parse.js';
 import { checkInParallel, PARALLEL_THRESHOLD, type Job, type ParallelOptions } from './parse-pool.js';
 import type { Problem } from '../diagnostics/problems.js';
 import { readConfigFile, type ReadResult } from './read.js';
@@ -61,7 +59,7 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
   const env = options.env ?? process.env;
   const source = options.source ?? WORK_TREE;
   const { files, problems } = await source.find(paths);
-  const valid: ValidDocument[] = [];
+  const declarations: DocumentDeclarations[] = [];
   /**
    * Sections that a document which failed declares, or may declare: its objects are missing from the
    * merge, so a reference into such a section is not checked (it could be a false "unknown").
@@ -78,24 +76,21 @@ export async function loadDesired(paths: readonly string[], options: LoadOptions
   const checked = await checkInParallel(jobs, options.templatesOnly ? { templatesOnly: true } : { values: env }, options.parallel ?? (size >= PARALLEL_THRESHOLD ? {} : { workers: 0 }));
 
   let next = 0;
-  files.forEach((file, i) => {
-    const read = texts[i]!;
+  for (const read of texts) {
     if (!read.ok) {
       problems.push(read.problem);
       uncheckAll();
-      return;
+      continue;
     }
     const result = checked[next++]!;
     problems.push(...result.problems);
     if (result.unreadable) uncheckAll();
     for (const section of result.unchecked) unchecked.add(section);
-    for (const doc of result.valid) {
-      valid.push({ doc: locatedDocument(file, doc, result.lineStarts), config: doc.data as PortalctlConfig, secrets: doc.secrets });
-    }
-  });
+    declarations.push(...result.declarations);
+  }
 
   // Merge and cross-check what is valid, so that one run reports every problem it can find.
-  const parts = buildDesired(valid);
+  const parts = mergeDeclarations(declarations);
   problems.push(...parts.problems);
   const desired: DesiredState = {
     state: parts.state,

@@ -13,11 +13,10 @@ parentPort!.on('message', (request: WorkerRequest) => {
       checked = checkConfigText(job.file, job.text, source);
     } catch {
       // The main thread checks the file again: the same exception is then its own, as without workers.
-      checked = { problems: [], unreadable: true, valid: [], unchecked: [], lineStarts: [], overflowed: true };
+      checked = { problems: [], unreadable: true, declarations: [], unchecked: [], overflowed: true };
     }
     // What a stack overflow reports depends on the thread's stack: the main thread's answer is the one.
     const message: WorkerOutput = checked.overflowed ? { index: job.index, redo: true } : { index: job.index, checked };
-    // The positions' numbers move to the main thread instead of being copied.
-    parentPort!.postMessage(message, checked.overflowed ? [] : checked.valid.map((doc) => doc.positions.nodes.buffer as ArrayBuffer));
+    parentPort!.postMessage(message);
   }
 });
