@@ -2,8 +2,9 @@ import { Alias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, t
 import { documentPositions, keyIndex, offsetAt, type DocumentPositions, type KeyIndex } from './positions.js';
 import { error, warning, type Problem, type SourcePos } from '../diagnostics/problems.js';
 
-/** A path into a document's data: map keys and sequence indexes, as in ajv's instancePath. */
-export type DataPath = readonly (string | number)[];
+import type { DataPath } from './data-path.js';
+
+export type { DataPath };
 
 /** Aliases a document may expand. Real configs use a handful; an alias bomb needs thousands. */
 const MAX_ALIAS_COUNT = 100;

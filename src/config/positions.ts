@@ -1,5 +1,5 @@
 import { Alias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
-import type { DataPath } from './parse.js';
+import type { DataPath } from './data-path.js';
 
 /**
  * Where every node of a YAML document starts, without the document: what `locate` needs once the
