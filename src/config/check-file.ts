@@ -9,8 +9,9 @@ import { validateConfigData } from './schema.js';
 
 /**
  * One config file, parsed and checked on its own: each document's environment values substituted,
- * its data validated against the schema and, when valid, its objects declared; every problem located. What it holds is plain values,
- * so a worker thread can do this work and post the result (see parse-pool.ts).
+ * its data validated against the schema and, when valid, its objects declared; every problem
+ * located. What it holds is plain values, so a worker thread can do this work and post the result
+ * (see parse-pool.ts).
  */
 export interface CheckedFile {
   problems: Problem[];
