@@ -133,6 +133,26 @@ describe('apply marks before its first write, unmarks after a complete apply of 
   });
 });
 
+describe('a mark that cannot be removed', () => {
+  it('is left and said (envMarkLeft), the apply itself complete', async () => {
+    const dir = await tempDir();
+    const state = join(dir, 'state.json');
+    const local = new LocalBackend(state);
+    const refusing: Backend = {
+      type: local.type,
+      target: local.target,
+      capabilities: local.capabilities,
+      read: () => local.read(),
+      transaction: (run) => local.transaction((tx) => run({ ...tx, create: tx.create.bind(tx), update: tx.update.bind(tx), delete: tx.delete.bind(tx), recordEnvValues: () => Promise.reject(new Error('503 from the portal')) })),
+    };
+    await writeFile(join(dir, 'portal.yaml'), PLAIN);
+    const { plan } = await makePlan([join(dir, 'portal.yaml')], refusing, {});
+    const run = await applyRun(refusing, { plan: async () => plan, showsKeys: false, env: {}, concurrency: 1 });
+    expect(run.outcomes.every((o) => o.status === 'applied')).toBe(true);
+    expect(run.envMarkLeft).toBe('namespace "payments" is still marked as taking values from the environment (dump will ask for --config): 503 from the portal');
+  });
+});
+
 const TOKEN = 'kpat_env_mark';
 const running: RunningEmulator[] = [];
 afterEach(async () => {

@@ -47,6 +47,8 @@ export interface AppliedRun {
   forgottenKeys?: { removed: number } | { error: string };
   /** Whether the plan's commit was recorded as applied (absent: no commit, or a backend that keeps none). */
   commit?: CommitRecord;
+  /** Why the portal's mark of values from the environment could not be removed, when it could not (see env-mark.ts). */
+  envMarkLeft?: string;
 }
 
 /**
@@ -68,8 +70,8 @@ export async function applyRun(backend: Backend, options: ApplyRunOptions): Prom
     // Nothing to change: the portal already matches the plan's commit (and its use of the environment).
     if (plan.changes.length === 0) {
       await markEnvValues(tx, plan);
-      await unmarkEnvValues(tx, plan);
-      return withCommit({ plan, outcomes: [] as Outcome[] }, await recordAppliedCommit(tx, plan, []));
+      const envMarkLeft = await unmarkEnvValues(tx, plan);
+      return withCommit({ plan, outcomes: [] as Outcome[], ...(envMarkLeft && { envMarkLeft }) }, await recordAppliedCommit(tx, plan, []));
     }
 
     checkDeleteLimit(plan, options.maxDeletes);
@@ -98,9 +100,9 @@ export async function applyRun(backend: Backend, options: ApplyRunOptions): Prom
       ...(sink && { onSecret: (change: Change, secret: string) => sink.add(change.address, secret) }),
     });
     const stopped = options.signal?.aborted === true;
-    if (isComplete(plan, outcomes, stopped)) await unmarkEnvValues(tx, plan);
+    const envMarkLeft = isComplete(plan, outcomes, stopped) ? await unmarkEnvValues(tx, plan) : undefined;
     // Recorded with the apply's writes, and only when every change landed.
-    return withCommit({ plan, outcomes }, await recordAppliedCommit(tx, plan, outcomes, { stopped }));
+    return withCommit({ plan, outcomes, ...(envMarkLeft && { envMarkLeft }) }, await recordAppliedCommit(tx, plan, outcomes, { stopped }));
   });
   if (keyFile === undefined) return run;
   const forgotten = await forgetDeletedKeys(keyFile, run.outcomes);

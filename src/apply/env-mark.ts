@@ -20,9 +20,15 @@ export async function markEnvValues(tx: Transaction, plan: Pick<Plan, 'namespace
 
 /**
  * Removes the mark once a complete apply brought the portal to a config that takes no values from
- * the environment. A mark that cannot be removed is left: it only makes dump ask for the config.
+ * the environment. A mark that cannot be removed is left (it only makes dump ask for the config)
+ * and said, not thrown: the apply's own report must not be lost to it. Returns that warning.
  */
-export async function unmarkEnvValues(tx: Transaction, plan: Pick<Plan, 'namespace' | 'env_values'>): Promise<void> {
-  if ((plan.env_values ?? 0) > 0 || tx.recordEnvValues === undefined) return;
-  await tx.recordEnvValues(plan.namespace, 0).catch(() => undefined);
+export async function unmarkEnvValues(tx: Transaction, plan: Pick<Plan, 'namespace' | 'env_values'>): Promise<string | undefined> {
+  if ((plan.env_values ?? 0) > 0 || tx.recordEnvValues === undefined) return undefined;
+  try {
+    await tx.recordEnvValues(plan.namespace, 0);
+    return undefined;
+  } catch (cause) {
+    return `namespace "${plan.namespace}" is still marked as taking values from the environment (dump will ask for --config): ${cause instanceof Error ? cause.message : String(cause)}`;
+  }
 }

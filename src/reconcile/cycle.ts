@@ -100,6 +100,7 @@ export async function runCycle(settings: CycleSettings, lastApplied: string | un
       log({ event: 'failed', ...at, counts, error: stopped ? `apply stopped after the writes in flight: ${incomplete.text}; the next run finishes it` : `apply incomplete: ${incomplete.text}` });
       return { result: 'failed' };
     }
+    if (run.envMarkLeft !== undefined) log({ event: 'warning', ...at, message: run.envMarkLeft });
     if (run.forgottenKeys !== undefined && 'error' in run.forgottenKeys) {
       log({ event: 'failed', ...at, counts, error: run.forgottenKeys.error });
       return { result: 'failed', applied: commit };

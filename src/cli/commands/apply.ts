@@ -105,7 +105,7 @@ export function registerApply(program: Command, ctx: Context): void {
         untrap();
       }
 
-      function report({ plan, outcomes, forgottenKeys, commit }: AppliedRun): void {
+      function report({ plan, outcomes, forgottenKeys, commit, envMarkLeft }: AppliedRun): void {
         const secrets = outcomes.flatMap((o) => (o.status === 'applied' && o.secret !== undefined ? [[o.change.address, o.secret] as const] : []));
         if (secrets.length > 0) {
           if (keyFile !== undefined) io.stdout(`wrote ${secrets.length} new credential ${secrets.length === 1 ? 'key' : 'keys'} to ${keyFile}\n`);
@@ -128,6 +128,7 @@ export function registerApply(program: Command, ctx: Context): void {
         }
 
         if (commit?.recorded) io.stdout(`${commit.line}\n`);
+        if (envMarkLeft !== undefined) io.stderr(`warning: ${envMarkLeft}\n`);
         const unrecorded = commit !== undefined && !commit.recorded ? `; ${commit.line}` : '';
 
         const total = plan.changes.length;
