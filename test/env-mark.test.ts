@@ -146,7 +146,7 @@ describe('a mark that cannot be removed', () => {
       transaction: (run) => local.transaction((tx) => run({ ...tx, create: tx.create.bind(tx), update: tx.update.bind(tx), delete: tx.delete.bind(tx), recordEnvValues: () => Promise.reject(new Error('503 from the portal')) })),
     };
     await writeFile(join(dir, 'portal.yaml'), PLAIN);
-    const { plan } = await makePlan([join(dir, 'portal.yaml')], refusing, {});
+    const { plan } = await makePlan([join(dir, 'portal.yaml')], refusing, { env: {} });
     const run = await applyRun(refusing, { plan: async () => plan, showsKeys: false, env: {}, concurrency: 1 });
     expect(run.outcomes.every((o) => o.status === 'applied')).toBe(true);
     expect(run.envMarkLeft).toBe('namespace "payments" is still marked as taking values from the environment (dump will ask for --config): 503 from the portal');

@@ -2,7 +2,6 @@ import { BackendError } from '../../backend.js';
 import type { Adapters, IdAttrs, LiveObject, Write } from '../../adapter.js';
 import { deleted, repeatOn500, unknownOn500, PROTECTED_LABEL, REFERENCE_LABEL, userLabels, withProtection, type V3Context } from './context.js';
 import type { AppItem } from './wire.js';
-import type { KonnectContext } from '../context.js';
 import { implicitStrategy } from '../implicit-strategy.js';
 
 /**
