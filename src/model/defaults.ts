@@ -4,25 +4,19 @@ import { configSchema, resolveRef, type SchemaNode } from '../schemas.js';
 type Filler = (value: unknown) => unknown;
 
 /**
- * A copy of `value` with the schema's `default`s filled in wherever a property is absent, at any
- * depth: into nested objects that are present (after filling in a default object), and into the
- * branch of a discriminated `oneOf` that the value's tag chooses. `skip` names top-level properties
- * that are not attributes (`protected`, child lists).
+ * What fills in the schema definition's `default`s: a copy of a value with them wherever a property
+ * is absent, at any depth: into nested objects that are present (after filling in a default object),
+ * and into the branch of a discriminated `oneOf` that the value's tag chooses. `skip` names top-level
+ * properties that are not attributes (`protected`, child lists). Every object of a config passes
+ * through one: made once (per kind), it walks the schema once per node.
  */
-export function withSchemaDefaults<T extends object>(definition: string, value: T, skip: readonly string[] = []): T {
-  const cacheKey = `${definition}\u0000${skip.join('\u0000')}`;
-  let filler = topLevel.get(cacheKey);
-  if (filler === undefined) {
-    const node = configSchema().definitions?.[definition];
-    if (!node) throw new Error(`schema: no definition ${definition}`);
-    filler = compile(node, new Set(skip));
-    topLevel.set(cacheKey, filler);
-  }
-  return filler(value) as T;
+export function schemaDefaults(definition: string, skip: readonly string[] = []): <T extends object>(value: T) => T {
+  const node = configSchema().definitions?.[definition];
+  if (!node) throw new Error(`schema: no definition ${definition}`);
+  const filler = compile(node, new Set(skip));
+  return <T extends object>(value: T) => filler(value) as T;
 }
 
-// Every object of a config passes through here: the schema is walked once per node, into fillers.
-const topLevel = new Map<string, Filler>();
 const nested = new WeakMap<SchemaNode, Filler>();
 const NONE: ReadonlySet<string> = new Set();
 

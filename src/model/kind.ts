@@ -2,7 +2,7 @@ import type { Application, AuthStrategy, Credential, PortalctlConfig, PortalSett
 import type { Developer, Team, TeamMember, TeamRole } from '../types/config.js';
 import type { Change } from '../types/plan.js';
 import { everyMember, type ListKeys, type MappingKeys } from '../util/closed-set.js';
-import { withSchemaDefaults } from './defaults.js';
+import { schemaDefaults } from './defaults.js';
 import { valueAtPath } from './attr-paths.js';
 
 /** The resource kinds, parents before children: the order creates run in (deletes run in reverse). Exactly the plan schema's kinds. */
@@ -167,6 +167,8 @@ export function completeKind<K extends Kind>(def: KindDefinition<K>, neighbours:
   // Called for every object at every stage (tens of thousands of times): each reference is read by a
   // function made once per kind.
   const compiled = refs.map(referenceReader);
+  // Made on first use: the schema is read when a first object needs its defaults.
+  let fillDefaults: (<T extends object>(value: T) => T) | undefined;
   return {
     ...def,
     section: 'section' in place ? place.section : neighbours.sectionOf(place.parent),
@@ -182,11 +184,12 @@ export function completeKind<K extends Kind>(def: KindDefinition<K>, neighbours:
       }
       return out;
     },
-    parentAddress: (a) => (compiled.length === 0 || parentRef.length === 0 ? undefined : compiled[0]!(a)?.address),
+    parentAddress: (a) => (parentRef.length === 0 ? undefined : compiled[0]!(a)?.address),
     // The parent's key is not written in the config: the parent it is declared under gives it.
     identifyingFields: new Set([...def.keyFields, ...refs.flatMap((r) => r.fields)].filter((f) => f !== parentField)),
     withDefaults: (a) => {
-      const filled = withSchemaDefaults(def.definition, a, notAttributes);
+      fillDefaults ??= schemaDefaults(def.definition, notAttributes);
+      const filled = fillDefaults(a);
       return { ...def.derivedDefaults?.(filled), ...filled };
     },
   };
